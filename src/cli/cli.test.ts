@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { CAPTURES } from '../core/testing/corpus';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+function run(...args: string[]) {
+  const p = spawnSync(TSX, [join(ROOT, 'src/cli/main.ts'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: p.status, out: p.stdout, err: p.stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'pcap-doctor-'));
+const eth0 = join(CAPTURES, 'scenarios/tke-63s-sender-eth0.pcap');
+
+describe('analyze CLI', () => {
+  it('--json prints only the version-1 report on stdout', () => {
+    const r = run('--json', eth0);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.out);
+    expect(rep.version).toBe(1);
+    expect(rep.captures[0]).toMatchObject({ file: 'tke-63s-sender-eth0.pcap', format: 'pcap', linkTypes: [1], packets: 16 });
+    expect(rep.frames).toBeUndefined();
+    expect(rep.diagnosis.cause).toBe('vxlan-checksum-drop');
+    expect(Object.keys(rep.checksums).sort()).toEqual(['icmp', 'icmpv6', 'ipv4', 'tcp', 'udp']);
+  });
+
+  it('--frames adds per-frame checks, outermost first', () => {
+    const rep = JSON.parse(run('--json', '--frames', eth0).out);
+    expect(rep.frames[0]).toMatchObject({ capture: 0, n: 1 });
+    expect(rep.frames[0].checks.map((c: { layer: string; depth: number; status: string }) => `${c.layer}@${c.depth}:${c.status}`)).toEqual([
+      'ipv4@0:good',
+      'udp@0:bad',
+      'ipv4@1:good',
+      'tcp@1:good',
+    ]);
+    expect(rep.frames[0].checks[1]).toMatchObject({ stored: 65535, computed: 0xd553 });
+  });
+
+  it('human output leads with the diagnosis and the timeline', () => {
+    const r = run(eth0);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toMatch(/^== Diagnosis: vxlan-checksum-drop/);
+    expect(r.out).toMatch(/Timeline:/);
+    expect(r.out).toMatch(/63\.137\s+zero \(no checksum\)/);
+  });
+
+  it('--lang zh', () => {
+    expect(run('--lang', 'zh', eth0).out).toMatch(/诊断/);
+  });
+
+  it('reads gzip-compressed captures', () => {
+    const gz = join(tmp, 'eth0.pcap.gz');
+    writeFileSync(gz, gzipSync(readFileSync(eth0)));
+    const rep = JSON.parse(run('--json', gz).out);
+    expect(rep.captures[0]).toMatchObject({ compressed: true, packets: 16 });
+  });
+
+  it('two captures', () => {
+    const rep = JSON.parse(run('--json', eth0, join(CAPTURES, 'scenarios/tke-63s-sender-flannel1.pcap')).out);
+    expect(rep.captures).toHaveLength(2);
+    expect(rep.findings.find((f: { kind: string; capture: number }) => f.kind === 'syn-retry' && f.capture === 0).delivered).toBe(7);
+  });
+
+  it('exit 1 with one clear line for input that cannot be analysed', () => {
+    const junk = join(tmp, 'junk.pcap');
+    writeFileSync(junk, 'this is not a capture at all');
+    for (const [file, msg] of [
+      [junk, /not a pcap or pcapng file \(magic 0x74686973 at byte 0\)/],
+      [join(tmp, 'missing.pcap'), /no such file/],
+      [join(CAPTURES, 'real/libpcap__pcap-invalid-version-1.pcap'), /unsupported pcap version/],
+    ] as const) {
+      const r = run('--json', file);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(msg);
+      expect(r.err).not.toMatch(/ at .*\.ts:\d+/);
+    }
+  });
+
+  it('exit 0 with errors for a damaged but partly readable file', () => {
+    const cut = join(tmp, 'cut.pcap');
+    const b = readFileSync(eth0);
+    writeFileSync(cut, b.subarray(0, b.length - 7));
+    const r = run('--json', cut);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.out);
+    expect(rep.captures[0].packets).toBe(15);
+    expect(rep.captures[0].errors[0].message).toMatch(/capture ends inside a record at byte \d+/);
+  });
+
+  it('exit 2 for usage errors', () => {
+    expect(run().code).toBe(2);
+    expect(run('--bogus', eth0).code).toBe(2);
+    expect(run('--lang', 'fr', eth0).code).toBe(2);
+    expect(run('--vxlan-port', 'x', eth0).code).toBe(2);
+    expect(run('a', 'b', 'c').code).toBe(2);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Command line: `npm run -s analyze -- [--json] [--frames] [--vxlan-port N]... [--lang en|zh] CAPTURE [CAPTURE2]`
+ *
+ * Exit status: 0 when the analysis ran (even partially), 1 when an input cannot be analysed at
+ * all (one line on stderr), 2 for usage errors. Never a stack trace.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { analyzeCaptures, type CaptureInput } from '../core/pipeline';
+import { FatalCaptureError } from '../core/errors';
+import type { Lang } from '../core/analysis/i18n';
+import { renderText } from '../core/text';
+
+const USAGE = `usage: npm run -s analyze -- [--json] [--frames] [--vxlan-port N]... [--lang en|zh] CAPTURE [CAPTURE2]
+
+  --json          print the JSON report (version 1) on stdout
+  --frames        include per-frame checksum detail (large)
+  --vxlan-port N  also decode UDP port N as VXLAN (4789 and 8472 always are)
+  --lang en|zh    language of titles, diagnosis and remedies (default en)
+  CAPTURE2        a second capture of the same traffic at another point (e.g. the receiver)`;
+
+interface Args {
+  json: boolean;
+  frames: boolean;
+  ports: number[];
+  lang: Lang;
+  files: string[];
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { json: false, frames: false, ports: [], lang: 'en', files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const s = argv[i]!;
+    if (s === '--json') a.json = true;
+    else if (s === '--frames') a.frames = true;
+    else if (s === '--vxlan-port' || s.startsWith('--vxlan-port=')) {
+      const v = s.includes('=') ? s.slice(s.indexOf('=') + 1) : argv[++i];
+      const n = Number(v);
+      if (!v || !Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--vxlan-port needs a port number 1-65535, got ${v ?? 'nothing'}`);
+      a.ports.push(n);
+    } else if (s === '--lang' || s.startsWith('--lang=')) {
+      const v = s.includes('=') ? s.slice(s.indexOf('=') + 1) : argv[++i];
+      if (v === 'en') a.lang = 'en';
+      else if (v === 'zh' || v === 'zh-CN' || v === 'zh-cn') a.lang = 'zh';
+      else throw new UsageError(`--lang must be en or zh, got ${v ?? 'nothing'}`);
+    } else if (s === '-h' || s === '--help') {
+      process.stdout.write(USAGE + '\n');
+      process.exit(0);
+    } else if (s.startsWith('-') && s !== '-') throw new UsageError(`unknown option ${s}`);
+    else a.files.push(s);
+  }
+  if (a.files.length < 1 || a.files.length > 2) throw new UsageError(a.files.length ? 'at most two captures' : 'no capture given');
+  return a;
+}
+
+async function main(): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`analyze: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const inputs: CaptureInput[] = [];
+  for (const f of args.files) {
+    let size: number;
+    try {
+      const st = statSync(f);
+      if (st.isDirectory()) throw new Error('is a directory');
+      size = st.size;
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+      process.stderr.write(`analyze: cannot read ${f}: ${why}\n`);
+      return 1;
+    }
+    inputs.push({ name: basename(f), size, source: createReadStream(f, { highWaterMark: 1 << 20 }) });
+  }
+  const showProgress = !args.json && process.stderr.isTTY;
+  let lastDraw = 0;
+  const report = await analyzeCaptures(inputs, {
+    frames: args.frames,
+    lang: args.lang,
+    vxlanPorts: args.ports,
+    onProgress: showProgress
+      ? (p) => {
+          const now = Date.now();
+          if (now - lastDraw < 200) return;
+          lastDraw = now;
+          const pct = p.total ? Math.floor((100 * p.bytes) / p.total) : 0;
+          process.stderr.write(`\r${inputs[p.capture]!.name}: ${pct}% (${(p.bytes / 1048576).toFixed(1)} MiB, ${p.packets} packets)   `);
+        }
+      : undefined,
+  });
+  if (showProgress && lastDraw) process.stderr.write('\r\x1b[K');
+  if (args.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
+  else process.stdout.write(renderText(report, args.lang, args.frames));
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof FatalCaptureError) process.stderr.write(`analyze: ${e.detail.message}\n`);
+    else process.stderr.write(`analyze: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

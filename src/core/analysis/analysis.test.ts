@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { dnsQuery, ether, ipv4, tcpSegment, udpDatagram, vxlan, type ChecksumMode } from '../capture/build';
+import { writePcap, type WritePacket } from '../capture/writer';
+import { bufferChunks } from '../capture/source';
+import { TCP_ACK, TCP_RST, TCP_SYN } from '../decode/layers';
+import { analyzeCaptures } from '../pipeline';
+import type { DnsFinding, Report, SynRetryFinding } from '../report';
+import { analyzeBytes, analyzeFiles } from '../testing/corpus';
+import { classifyLadder } from './ladder';
+
+const synOf = (r: Report) => r.findings.filter((f): f is SynRetryFinding => f.kind === 'syn-retry');
+const dnsOf = (r: Report) => r.findings.filter((f): f is DnsFinding => f.kind === 'dns-unanswered');
+
+const T0 = 1_700_000_000;
+const client = { ip: '10.244.1.5', port: 41000 };
+const server = { ip: '10.244.2.9', port: 8080 };
+
+function synPacket(i: number, l4: ChecksumMode = 'correct', isn = 1000) {
+  return ipv4(tcpSegment({ sport: client.port, dport: server.port, seq: isn, flags: TCP_SYN, tsVal: 5000 + i * 1000, mss: 1460 }), {
+    src: client.ip,
+    dst: server.ip,
+    proto: 6,
+    id: 100 + i,
+    l4,
+  });
+}
+function synAck(isn = 1000) {
+  return ipv4(tcpSegment({ sport: server.port, dport: client.port, seq: 77, ack: isn + 1, flags: TCP_SYN | TCP_ACK, tsVal: 9, tsEcr: 1 }), {
+    src: server.ip,
+    dst: client.ip,
+    proto: 6,
+    id: 1,
+  });
+}
+function rst(isn = 1000) {
+  return ipv4(tcpSegment({ sport: server.port, dport: client.port, seq: 0, ack: isn + 1, flags: TCP_RST | TCP_ACK }), {
+    src: server.ip,
+    dst: client.ip,
+    proto: 6,
+    id: 2,
+  });
+}
+const tunnel = (inner: Uint8Array, outer: ChecksumMode) =>
+  ether(ipv4(udpDatagram(50000, 8472, vxlan(ether(inner))), { src: '192.168.0.1', dst: '192.168.0.2', proto: 17, l4: outer }));
+
+function cap(pkts: WritePacket[]) {
+  return writePcap(pkts, 1);
+}
+
+describe('SYN retry ladders', () => {
+  it('classifies the classic, the drifting and the linear ladders', () => {
+    expect(classifyLadder([0, 1, 3, 7, 15, 31, 63]).ladder).toBe('linux-exponential');
+    expect(classifyLadder([0, 1.02, 3.05, 7.1, 15.3, 31.8, 65.5]).ladder).toBe('linux-exponential');
+    expect(classifyLadder([0, 1, 2, 3, 4, 5, 7, 11, 19]).ladder).toBe('linux-linear');
+    expect(classifyLadder([0, 3, 9, 21]).ladder).toBe('other');
+    expect(classifyLadder([0, 1]).ladder).toBe('linux-exponential');
+  });
+
+  it('the 63-second incident on eth0: vxlan-checksum-drop with six bad outer checksums then a zero one', async () => {
+    const r = await analyzeFiles(['scenarios/tke-63s-sender-eth0.pcap']);
+    expect(r.diagnosis.cause).toBe('vxlan-checksum-drop');
+    expect(r.diagnosis.confidence).toBe('high');
+    const [f] = synOf(r);
+    expect(f).toMatchObject({ client: '172.29.0.0:40233', server: '172.29.2.3:9153', attempts: 7, outcome: 'established', ladder: 'linux-exponential' });
+    expect(f!.delaySec).toBeCloseTo(63.137, 2);
+    expect(f!.attemptList.map((a) => Math.round(a.offsetSec))).toEqual([0, 1, 3, 7, 15, 31, 63]);
+    expect(f!.attemptList.map((a) => a.outerChecksum)).toEqual(['bad', 'bad', 'bad', 'bad', 'bad', 'bad', 'zero']);
+    expect(f!.attemptList[0]).toMatchObject({ outerStored: 0xffff, outerComputed: 0xd553, tunnelPort: 8472 });
+    expect(r.findings.find((x) => x.kind === 'tunnel-checksum-bad')!.frames).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(r.diagnosis.evidence).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(r.diagnosis.remedies.join('\n')).toMatch(/ethtool -K flannel\.1 tx-checksum-ip-generic off/);
+    expect(r.diagnosis.remedies.join('\n')).toMatch(/--dport 8472 -j MARK --set-mark 0x0/);
+    expect(r.diagnosis.remedies.join('\n')).toMatch(/v1\.16\.13.*v1\.17\.9.*v1\.18\.6/);
+    expect(r.diagnosis.remedies.join('\n')).toMatch(/ChecksumOffloadBroken=true/);
+  });
+
+  it('the flannel.1 view: partial inner checksums are offload, not a cause', async () => {
+    const r = await analyzeFiles(['scenarios/tke-63s-sender-flannel1.pcap']);
+    expect(r.diagnosis.cause).toBe('syn-dropped');
+    expect(r.findings.some((f) => f.kind === 'checksum-bad' || f.kind === 'tunnel-checksum-bad')).toBe(false);
+    expect(r.findings.find((f) => f.kind === 'checksum-offload')!.frames).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(r.checksums.tcp.partial).toBe(7);
+    expect(r.diagnosis.caveats.join(' ')).toMatch(/second|receiving node/);
+  });
+
+  it('DNS over VXLAN with bad outer checksums', async () => {
+    const r = await analyzeFiles(['scenarios/dns-vxlan-bad-outer.pcap']);
+    expect(r.diagnosis.cause).toBe('vxlan-checksum-drop');
+    const [d] = dnsOf(r);
+    expect(d).toMatchObject({ name: 'www.google.com', queries: 3, frames: [1, 2, 3] });
+    expect(d!.attemptList.every((a) => a.outerChecksum === 'bad')).toBe(true);
+  });
+
+  it('real SYN retransmissions: zeek socks (7 SYNs) and rdp (lost SYN-ACKs)', async () => {
+    const socks = await analyzeFiles(['real/zeek__socks.pcap']);
+    expect(synOf(socks)[0]).toMatchObject({ attempts: 7, outcome: 'established', server: '60.190.189.214:8124' });
+    expect(socks.diagnosis.cause).toBe('syn-dropped');
+    const rdp = await analyzeFiles(['real/zeek__rdp-unknown-keyboard.pcap']);
+    expect(synOf(rdp)[0]).toMatchObject({ attempts: 2, frames: [1, 4], answersBeforeLastAttempt: 2 });
+    expect(rdp.findings.find((f) => f.kind === 'synack-retry')!.frames).toEqual([2, 3]);
+    expect(rdp.diagnosis.summary).toMatch(/lost on the way back/);
+  });
+
+  it('offload artefacts are never blamed: localhost TX offload and VXLAN pseudo-header outer sums', async () => {
+    for (const f of ['real/zeek__localhost-bad-chksum.pcap', 'real/zeek__vxlan-encapsulated-igmp-v2.pcap', 'real/tcpdump__gso-ipv4-vxlan-ipv4.pcap']) {
+      const r = await analyzeFiles([f]);
+      expect(r.diagnosis.cause, f).toBeNull();
+      expect(r.findings.map((x) => x.kind), f).toEqual(['checksum-offload']);
+      expect(r.diagnosis.summary, f).toMatch(/No problem found/);
+    }
+  });
+
+  it('healthy captures produce no findings', async () => {
+    for (const f of ['real/tcpdump__tcp-handshake-nano.pcap', 'real/zeek__http-vlan-0.pcap', 'real/tcpdump__dns_udp.pcap', 'real/tcpdump__vxlan.pcap', 'real/tcpdump__geneve.pcap']) {
+      const r = await analyzeFiles([f]);
+      expect(r.findings, f).toEqual([]);
+      expect(r.diagnosis.cause, f).toBeNull();
+    }
+  });
+
+  it('a -i any capture sees each SYN inside and outside the tunnel: one attempt each', async () => {
+    const pkts: WritePacket[] = [];
+    [0, 1, 3].forEach((t, i) => {
+      pkts.push({ ts: T0 + t, data: tunnel(synPacket(i, 'correct'), 0xffff) });
+      pkts.push({ ts: T0 + t + 0.00002, data: ether(synPacket(i, 'correct')) });
+    });
+    pkts.push({ ts: T0 + 3.001, data: ether(synAck()) });
+    const r = await analyzeBytes(cap(pkts));
+    const [f] = synOf(r);
+    expect(f!.attempts).toBe(3);
+    expect(f!.frames).toEqual([1, 3, 5]);
+    expect(f!.attemptList.map((a) => a.outerChecksum)).toEqual(['bad', 'bad', 'bad']);
+    expect(r.diagnosis.cause).toBe('vxlan-checksum-drop');
+  });
+
+  it('recognises the Linux >= 6.5 linear ladder, a reset, and a ladder that ran out', async () => {
+    const lin = [0, 1, 2, 3, 4, 5, 7, 11];
+    const r1 = await analyzeBytes(cap([...lin.map((t, i) => ({ ts: T0 + t, data: ether(synPacket(i)) })), { ts: T0 + 11.2, data: ether(rst()) }]));
+    expect(synOf(r1)[0]).toMatchObject({ ladder: 'linux-linear', outcome: 'reset', attempts: 8 });
+    expect(synOf(r1)[0]!.delaySec).toBeCloseTo(11.2, 3);
+    const exp = [0, 1, 3, 7, 15, 31, 63];
+    const r2 = await analyzeBytes(cap([...exp.map((t, i) => ({ ts: T0 + t, data: ether(synPacket(i)) })), { ts: T0 + 140, data: ether(synPacket(99, 'correct', 5555)) }]));
+    expect(synOf(r2)[0]).toMatchObject({ outcome: 'failed', delaySec: null });
+    const r3 = await analyzeBytes(cap(exp.slice(0, 3).map((t, i) => ({ ts: T0 + t, data: ether(synPacket(i)) }))));
+    expect(synOf(r3)[0]).toMatchObject({ outcome: 'unknown' });
+  });
+
+  it('matches DNS answers by id, addresses and question', async () => {
+    const q = (id: number, name: string, t: number, resp = false) => ({
+      ts: T0 + t,
+      data: ether(
+        resp
+          ? ipv4(udpDatagram(53, 33000, dnsQuery(id, name, true)), { src: '10.96.0.10', dst: '10.244.1.5', proto: 17 })
+          : ipv4(udpDatagram(33000, 53, dnsQuery(id, name)), { src: '10.244.1.5', dst: '10.96.0.10', proto: 17 }),
+      ),
+    });
+    const r = await analyzeBytes(cap([q(1, 'ok.example', 0), q(1, 'ok.example', 0.01, true), q(2, 'lost.example', 1), q(2, 'lost.example', 6), q(3, 'other.example', 2), q(2, 'other.example', 2.1, true), q(4, 'late.example', 7)]));
+    const d = dnsOf(r);
+    expect(d.map((x) => x.name).sort()).toEqual(['lost.example', 'other.example']);
+    expect(d.find((x) => x.name === 'lost.example')).toMatchObject({ queries: 2, frames: [3, 4] });
+    expect(r.diagnosis.cause).toBe('dns-unanswered');
+  });
+});
+
+describe('two capture points', () => {
+  it('marks which attempts reached the receiver, regardless of clock offset', async () => {
+    const times = [0, 1, 3, 7];
+    const sender = cap([...times.map((t, i) => ({ ts: T0 + t, data: tunnel(synPacket(i), 'correct') })), { ts: T0 + 7.01, data: tunnel(synAck(), 'zero') }]);
+    // The receiver's clock is 1000 s off and it only saw attempts 3 and 4 (the first two were lost in the network).
+    const receiver = cap([...[2, 3].map((i) => ({ ts: T0 + 1000 + times[i]!, data: ether(synPacket(i)) })), { ts: T0 + 1007.005, data: ether(synAck()) }]);
+    const r = await analyzeCaptures([
+      { name: 'sender.pcap', source: bufferChunks(sender) },
+      { name: 'receiver.pcap', source: bufferChunks(receiver) },
+    ]);
+    const f = synOf(r).find((x) => x.capture === 0)!;
+    expect(f.delivered).toBe(2);
+    expect(f.attemptList.map((a) => a.delivered)).toEqual([false, false, true, true]);
+    expect(r.diagnosis.cause).toBe('syn-dropped');
+    expect(r.diagnosis.summary).toMatch(/never reached the second capture point/);
+  });
+
+  it('sender eth0 + flannel.1 views of the incident match attempt for attempt', async () => {
+    const r = await analyzeFiles(['scenarios/tke-63s-sender-eth0.pcap', 'scenarios/tke-63s-sender-flannel1.pcap']);
+    const f = synOf(r).find((x) => x.capture === 0)!;
+    expect(f.delivered).toBe(7);
+    expect(r.diagnosis.cause).toBe('vxlan-checksum-drop');
+  });
+});
+
+describe('languages', () => {
+  it('writes the diagnosis in Simplified Chinese', async () => {
+    const r = await analyzeFiles(['scenarios/tke-63s-sender-eth0.pcap'], { lang: 'zh' });
+    expect(r.diagnosis.summary).toMatch(/外层 UDP 校验和错误/);
+    expect(r.diagnosis.remedies[0]).toMatch(/ethtool -K flannel\.1/);
+    expect(synOf(r)[0]!.title).toMatch(/发送了 7 次/);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * From findings to one diagnosis: a cause, a plain-language summary, evidence frames,
+ * remedies that fit the evidence, and what the capture cannot tell. Conservative by design:
+ * checksums are blamed only when they are genuinely bad, never for zero or offload values.
+ */
+import type { Attempt, CaptureSummary, Diagnosis, DnsFinding, Finding, SynRetryFinding } from '../report';
+import { t, type Lang } from './i18n';
+
+type Retry = SynRetryFinding | DnsFinding;
+
+const badCount = (f: Retry) => f.attemptList.filter((a) => a.outerChecksum === 'bad').length;
+
+/** Compute the diagnosis for a set of findings. */
+export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: Lang): Diagnosis {
+  const L = t(lang);
+  const retries = findings.filter((f): f is Retry => f.kind === 'syn-retry' || f.kind === 'dns-unanswered');
+  const offload = findings.filter((f) => f.kind === 'checksum-offload').reduce((n, f) => n + f.frames.length, 0);
+  const packets = captures.reduce((n, c) => n + c.packets, 0);
+  const base: Diagnosis = { cause: null, confidence: 'high', summary: '', evidence: [], evidenceCapture: 0, remedies: [], primaryFinding: -1, caveats: [] };
+  if (offload) base.caveats.push(L.offloadNote(offload));
+
+  const withBad = retries.filter((f) => badCount(f) > 0).sort((a, b) => badCount(b) - badCount(a));
+  if (withBad.length) {
+    const f = withBad[0]!;
+    const bad = f.attemptList.filter((a) => a.outerChecksum === 'bad');
+    const firstBad = bad[0]!;
+    const okIdx = f.attemptList.findIndex((a) => a.outerChecksum !== 'bad');
+    const ok: Attempt | null = okIdx >= 0 ? f.attemptList[okIdx]! : null;
+    const port = tunnelPort(f);
+    const isSyn = f.kind === 'syn-retry';
+    // High confidence: every lost attempt had a bad outer checksum, and any attempt that got
+    // through did not. Otherwise the checksum explains only part of the loss.
+    const answered = isSyn ? f.outcome === 'established' : false;
+    const consistent = answered ? okIdx === f.attemptList.length - 1 && bad.length === f.attemptList.length - 1 : bad.length === f.attemptList.length;
+    return {
+      ...base,
+      cause: 'vxlan-checksum-drop',
+      confidence: consistent ? 'high' : 'medium',
+      summary: L.vxlanSummary({
+        what: isSyn ? L.synConnWhat(f.client, f.server) : L.dnsWhat(f.name, f.server),
+        badAttempts: bad.length,
+        attempts: f.attemptList.length,
+        port,
+        stored: firstBad.outerStored,
+        computed: firstBad.outerComputed,
+        okAttempt: ok ? okIdx + 1 : null,
+        okState: ok ? L.outerName(ok.outerChecksum) : null,
+        delay: isSyn ? f.delaySec : null,
+      }),
+      evidence: isSyn && f.answerFrame !== null ? [...f.frames, f.answerFrame] : f.frames.slice(),
+      evidenceCapture: f.capture,
+      primaryFinding: findings.indexOf(f),
+      remedies: [L.remedyEthtool('flannel.1'), L.remedyPersist('flannel.1'), L.remedyMark(port ?? 8472), L.remedyKubeProxy, L.remedyKernel, L.remedyCalico],
+    };
+  }
+
+  const syns = retries.filter((f): f is SynRetryFinding => f.kind === 'syn-retry');
+  if (syns.length) {
+    const f = syns[0]!;
+    const tunnelled = f.attemptList.some((a) => a.outerChecksum !== 'none');
+    const outerStates = [...new Set(f.attemptList.map((a) => L.outerName(a.outerChecksum)))].join(', ');
+    let summary = L.synDroppedSummary({
+      client: f.client,
+      server: f.server,
+      attempts: f.attempts,
+      outcome: f.outcome,
+      delay: f.delaySec,
+      ladder: L.ladderName(f.ladder),
+      outer: outerStates,
+    });
+    if (f.answersBeforeLastAttempt > 0) summary += ` ${L.synAckLost(f.answersBeforeLastAttempt)}`;
+    const caveats = [...base.caveats];
+    let confidence: Diagnosis['confidence'] = 'medium';
+    if (f.delivered !== undefined) {
+      const lost = f.attempts - f.delivered;
+      if (f.delivered === 0 || lost > 0) summary += ` ${L.twoPointLostInNetwork(lost, f.attempts)}`;
+      else {
+        const unanswered = f.outcome === 'established' ? f.attempts - 1 : f.attempts;
+        summary += ` ${unanswered > 0 ? L.twoPointLostAtReceiver(unanswered, f.attempts) : L.twoPointCheckPlacement}`;
+      }
+      confidence = 'high';
+    } else caveats.push(L.caveatSinglePoint);
+    if (!tunnelled) caveats.push(L.caveatNoTunnel);
+    const port = f.server.replace(/^.*:/, '');
+    return {
+      ...base,
+      cause: 'syn-dropped',
+      confidence,
+      summary,
+      evidence: f.answerFrame !== null ? [...f.frames, f.answerFrame] : f.frames.slice(),
+      evidenceCapture: f.capture,
+      primaryFinding: findings.indexOf(f),
+      caveats,
+      remedies: f.delivered === undefined ? [L.remedySecondCapture(port), L.remedyFirewall] : [L.remedyFirewall],
+    };
+  }
+
+  const dns = retries.filter((f): f is DnsFinding => f.kind === 'dns-unanswered');
+  if (dns.length) {
+    const f = dns[0]!;
+    return {
+      ...base,
+      cause: 'dns-unanswered',
+      confidence: f.queries >= 2 ? 'medium' : 'low',
+      summary: L.dnsSummary(f.name, f.server, f.queries),
+      evidence: f.frames.slice(),
+      evidenceCapture: f.capture,
+      primaryFinding: findings.indexOf(f),
+      caveats: f.delivered === undefined ? [...base.caveats, L.caveatSinglePoint] : base.caveats,
+      remedies: [L.remedyDnsServer(f.server), L.remedyDnsCapture],
+    };
+  }
+
+  const tunnelBad = findings.filter((f) => f.kind === 'tunnel-checksum-bad').reduce((n, f) => n + f.frames.length, 0);
+  const otherBad = findings.filter((f) => f.kind === 'checksum-bad').reduce((n, f) => n + f.frames.length, 0);
+  if (tunnelBad || otherBad) {
+    const f = findings.find((x) => x.kind === 'tunnel-checksum-bad') ?? findings.find((x) => x.kind === 'checksum-bad')!;
+    return {
+      ...base,
+      confidence: 'medium',
+      summary: L.noFailureButBad(tunnelBad, otherBad),
+      evidence: f.frames.slice(0, 50),
+      evidenceCapture: f.capture,
+      primaryFinding: findings.indexOf(f),
+      remedies: tunnelBad ? [L.remedyEthtool('flannel.1'), L.remedyKernel] : [],
+    };
+  }
+  return { ...base, summary: packets ? L.noProblem(packets, offload) : L.emptyCapture };
+}
+
+/** UDP port of the tunnel that carried the bad attempts (8472 for flannel, 4789 IANA). */
+function tunnelPort(f: Retry): number | null {
+  return f.attemptList.find((a) => a.outerChecksum === 'bad')?.tunnelPort ?? null;
+}

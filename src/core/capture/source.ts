@@ -1,0 +1,118 @@
+/**
+ * Byte sources for the capture reader. A capture arrives as an async sequence of chunks (Node
+ * file stream, or `Blob.slice()` in the browser) so that no caller ever holds the whole file.
+ */
+import { coreError, type CoreError } from '../errors';
+
+/** An async sequence of byte chunks. */
+export type ChunkSource = AsyncIterable<Uint8Array>;
+
+/** Default chunk size when slicing a Blob: large enough to amortise calls, small enough for progress. */
+export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+
+/**
+ * Read a Blob (or File) in `slice()` chunks, never one `arrayBuffer()` of the whole capture
+ * (Chrome caps a single ArrayBuffer near 2 GB; perfetto's trace_stream does the same).
+ */
+export async function* blobChunks(blob: Blob, chunkSize = DEFAULT_CHUNK_SIZE): ChunkSource {
+  for (let off = 0; off < blob.size; off += chunkSize) {
+    const part = blob.slice(off, Math.min(blob.size, off + chunkSize));
+    yield new Uint8Array(await part.arrayBuffer());
+  }
+}
+
+/** Yield one in-memory buffer as a single chunk (tests, permalinks). */
+export async function* bufferChunks(buf: Uint8Array, chunkSize = Number.MAX_SAFE_INTEGER): ChunkSource {
+  for (let off = 0; off < buf.length; off += chunkSize) yield buf.subarray(off, Math.min(buf.length, off + chunkSize));
+}
+
+/** Wrap a source, calling `onBytes(total)` as raw (possibly compressed) bytes are consumed. */
+export async function* countingSource(src: ChunkSource, onBytes: (total: number) => void): ChunkSource {
+  let total = 0;
+  for await (const c of src) {
+    total += c.length;
+    onBytes(total);
+    yield c;
+  }
+}
+
+/** gzip member magic: 1f 8b, deflate method 08. */
+const GZIP_MAGIC0 = 0x1f;
+const GZIP_MAGIC1 = 0x8b;
+
+/** Result of {@link maybeGunzip}: the (decompressed) stream, and errors seen while inflating. */
+export interface Decoded {
+  compressed: boolean;
+  chunks: ChunkSource;
+  /** Filled while `chunks` is consumed: a corrupt or truncated gzip stream ends early with an error here. */
+  errors: CoreError[];
+}
+
+/**
+ * Detect gzip by magic and inflate it with the platform `DecompressionStream` (browsers and
+ * Node >= 18 both have it, so the core stays dependency-free). A damaged gzip stream ends the
+ * sequence early and leaves an error in `errors`: what was inflated before it is still analysed.
+ */
+export async function maybeGunzip(src: ChunkSource): Promise<Decoded> {
+  const it = src[Symbol.asyncIterator]();
+  let first = await it.next();
+  while (!first.done && first.value.length === 0) first = await it.next();
+  const head = first.done ? new Uint8Array(0) : first.value;
+  async function* rest(): ChunkSource {
+    if (head.length) yield head;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  const errors: CoreError[] = [];
+  if (head.length < 2 || head[0] !== GZIP_MAGIC0 || head[1] !== GZIP_MAGIC1) {
+    return { compressed: false, chunks: rest(), errors };
+  }
+  return { compressed: true, chunks: gunzip(rest(), errors), errors };
+}
+
+async function* gunzip(src: ChunkSource, errors: CoreError[]): ChunkSource {
+  const ds = new DecompressionStream('gzip');
+  const writer = ds.writable.getWriter();
+  let fed = 0;
+  const pump = (async () => {
+    try {
+      for await (const c of src) {
+        await writer.write(c as Uint8Array<ArrayBuffer>);
+        fed += c.length;
+      }
+      await writer.close();
+    } catch {
+      // The readable side reports the failure; nothing more to say here.
+    }
+  })();
+  const reader = ds.readable.getReader();
+  let out = 0;
+  try {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      out += r.value.length;
+      yield r.value;
+    }
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    errors.push(
+      coreError(
+        'gzip-corrupt',
+        `gzip stream is damaged or truncated after ${out} decompressed bytes (${fed} compressed bytes read): ${why}`,
+        out,
+      ),
+    );
+    try {
+      await writer.abort();
+    } catch {
+      /* already errored */
+    }
+  } finally {
+    reader.releaseLock();
+    await pump.catch(() => undefined);
+  }
+}

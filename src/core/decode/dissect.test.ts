@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { fold, pseudoSum4 } from '../checksum';
+import { dnsQuery, ether, ipv4, ipv6, tcpSegment, udpDatagram, vxlan, type ChecksumMode } from '../capture/build';
+import { readCapture } from '../capture/reader';
+import { bufferChunks } from '../capture/source';
+import { corpusBytes, corpusFiles } from '../testing/corpus';
+import { Dissector, LT_ETHERNET } from './dissect';
+import { K, TCP_SYN } from './layers';
+
+const syn = (l4: ChecksumMode = 'correct') =>
+  ipv4(tcpSegment({ sport: 40233, dport: 9153, seq: 1769165320, flags: TCP_SYN, tsVal: 19658463, mss: 65495 }), {
+    src: '172.29.0.0',
+    dst: '172.29.2.3',
+    proto: 6,
+    id: 42199,
+    df: true,
+    l4,
+  });
+
+const overVxlan = (inner: Uint8Array, outerL4: ChecksumMode, port = 8472) =>
+  ether(ipv4(udpDatagram(60142, port, vxlan(ether(inner))), { src: '10.0.0.11', dst: '10.0.0.13', proto: 17, id: 43516, l4: outerL4 }));
+
+function checks(frame: Uint8Array, lt = LT_ETHERNET) {
+  const d = new Dissector().dissect(frame, lt);
+  return Array.from({ length: d.nChecks }, (_, i) => {
+    const c = d.check(i);
+    return { layer: c.layer, depth: c.depth, status: c.status, stored: c.stored, computed: c.computed, reason: c.reason, tunnel: c.tunnelOuter };
+  });
+}
+
+describe('dissector checksums', () => {
+  it('verifies outer and inner checksums of a VXLAN packet', () => {
+    const c = checks(overVxlan(syn(), 'correct'));
+    expect(c.map((x) => `${x.layer}@${x.depth}:${x.status}`)).toEqual(['ipv4@0:good', 'udp@0:good', 'ipv4@1:good', 'tcp@1:good']);
+    expect(c[1]!.tunnel).toBe(true);
+  });
+
+  it('calls a wrong outer UDP checksum bad and reports the right value (the 0xffff incident)', () => {
+    const good = checks(overVxlan(syn(), 'correct'))[1]!.stored;
+    const c = checks(overVxlan(syn(), 0xffff));
+    expect(c[1]).toMatchObject({ layer: 'udp', status: 'bad', stored: 0xffff, computed: good, tunnel: true });
+    expect(c[3]!.status).toBe('good');
+  });
+
+  it('treats UDP checksum 0 as zero, never bad', () => {
+    expect(checks(overVxlan(syn(), 'zero'))[1]).toMatchObject({ status: 'zero', stored: 0 });
+  });
+
+  it('recognises a pseudo-header-only field as partial (transmit offload)', () => {
+    const c = checks(ether(syn('partial')));
+    expect(c[1]).toMatchObject({ layer: 'tcp', status: 'partial', stored: 0x5a6c });
+    expect(c[1]!.reason).toMatch(/pseudo-header/);
+  });
+
+  it('recognises local checksum offload: the outer verifies once the inner partial is completed', () => {
+    // Build the packet with every checksum correct, then put the inner TCP field back to its
+    // partial value, exactly what a veth/NIC capture shows with LCO.
+    const frame = overVxlan(syn(), 'correct');
+    const innerTcp = 14 + 20 + 8 + 8 + 14 + 20;
+    const partial = fold(pseudoSum4(frame, innerTcp - 20 + 12, innerTcp - 20 + 16, 6, frame.length - innerTcp));
+    frame[innerTcp + 16] = partial >> 8;
+    frame[innerTcp + 17] = partial & 0xff;
+    const c = checks(frame);
+    expect(c[3]).toMatchObject({ layer: 'tcp', depth: 1, status: 'partial', stored: partial });
+    expect(c[1]).toMatchObject({ layer: 'udp', depth: 0, status: 'partial' });
+    expect(c[1]!.reason).toMatch(/local checksum offload/);
+    // ...and a genuinely bad outer on the same packet is still bad.
+    frame[14 + 20 + 6] = frame[14 + 20 + 6]! ^ 0x10;
+    expect(checks(frame)[1]!.status).toBe('bad');
+  });
+
+  it('honours extra VXLAN ports', () => {
+    const frame = overVxlan(syn(), 'correct', 9999);
+    expect(checks(frame).length).toBe(2);
+    const d = new Dissector({ vxlanPorts: [9999] }).dissect(frame, LT_ETHERNET);
+    expect(d.nChecks).toBe(4);
+  });
+
+  it('verifies IPv6 UDP with the IPv6 pseudo-header, and zero over IPv6 is zero with a reason', () => {
+    const good = ipv6(udpDatagram(5353, 53, dnsQuery(7, 'example.com')), { src: '2001:db8::1', dst: '2001:db8::2', proto: 17 });
+    expect(checks(ether(good, 0x86dd))[0]).toMatchObject({ layer: 'udp', status: 'good' });
+    const zero = ipv6(udpDatagram(5353, 53, dnsQuery(7, 'example.com')), { src: '2001:db8::1', dst: '2001:db8::2', proto: 17, l4: 'zero' });
+    expect(checks(ether(zero, 0x86dd))[0]).toMatchObject({ status: 'zero', reason: 'zero over IPv6' });
+  });
+
+  it('reports snaplen-truncated transport checksums as unverified and keeps the layer with a flag', () => {
+    const frame = overVxlan(syn(), 'correct').subarray(0, 80);
+    const d = new Dissector().dissect(frame, LT_ETHERNET);
+    const udp = Array.from({ length: d.nLayers }, (_, i) => d.layer(i)).find((l) => l.kind === K.UDP)!;
+    expect(udp.truncated).toBe(true);
+    expect(checks(frame)[1]).toMatchObject({ layer: 'udp', status: 'unverified', reason: 'truncated' });
+  });
+
+  it('reports fragments as unverified', () => {
+    const pkt = syn();
+    pkt[6] = 0x20; // MF
+    pkt[10] = 0;
+    pkt[11] = 0;
+    const c = checks(ether(pkt));
+    expect(c.find((x) => x.layer === 'tcp')).toMatchObject({ status: 'unverified', reason: 'IP fragment' });
+  });
+
+  it('decodes stacked VLAN tags and Linux cooked v2', async () => {
+    const d = new Dissector();
+    let kinds: number[] = [];
+    await readCapture(bufferChunks(corpusBytes('real/zeek__vlan-qinqinq.pcap')), (r) => {
+      const x = d.dissect(r.data, r.linkType);
+      if (!kinds.length) kinds = Array.from({ length: x.nLayers }, (_, i) => x.layer(i).kind);
+    });
+    expect(kinds.slice(0, 5)).toEqual([K.ETH, K.VLAN, K.VLAN, K.VLAN, K.IPV4]);
+    kinds = [];
+    await readCapture(bufferChunks(corpusBytes('real/zeek__linux_dlt_sll2.pcap')), (r) => {
+      const x = d.dissect(r.data, r.linkType);
+      if (!kinds.length) kinds = Array.from({ length: x.nLayers }, (_, i) => x.layer(i).kind);
+    });
+    expect(kinds[0]).toBe(K.SLL2);
+  });
+
+  it('never throws on any truncation of any corpus frame, nor on random bytes', async () => {
+    const d = new Dissector();
+    let frames = 0;
+    for (const f of corpusFiles().filter((x) => !x.includes('invalid') && !x.includes('too-long'))) {
+      const recs: { data: Uint8Array; lt: number }[] = [];
+      try {
+        await readCapture(bufferChunks(corpusBytes(f)), (r) => {
+          if (recs.length < 40) recs.push({ data: r.data.slice(), lt: r.linkType });
+        });
+      } catch {
+        continue;
+      }
+      for (const r of recs) {
+        for (let cut = 0; cut <= r.data.length; cut += 3) d.dissect(r.data.subarray(0, cut), r.lt);
+        frames++;
+      }
+    }
+    expect(frames).toBeGreaterThan(500);
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let i = 0; i < 3000; i++) {
+      const b = new Uint8Array(Math.floor(rnd() * 200));
+      for (let j = 0; j < b.length; j++) b[j] = Math.floor(rnd() * 256);
+      if (b.length > 14 && rnd() < 0.5) {
+        b[12] = 0x08;
+        b[13] = 0x00;
+        b[14] = 0x45;
+      }
+      for (const lt of [0, 1, 101, 113, 276, 9, 108, 228]) d.dissect(b, lt);
+    }
+  });
+});

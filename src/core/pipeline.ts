@@ -1,0 +1,95 @@
+/**
+ * The analysis pipeline shared by the CLI and the web worker: chunks -> (gunzip) -> records ->
+ * dissection -> analyzer -> report. Nothing here knows about files, DOM or Node.
+ */
+import { LINKTYPE_CUSTOM_BLOCK, readCapture, type RawRecord } from './capture/reader';
+import { countingSource, maybeGunzip, type ChunkSource } from './capture/source';
+import { Dissector, SUPPORTED_LINK_TYPES, type Dissection } from './decode/dissect';
+import { Analyzer, type AnalyzeOptions } from './analysis/analyzer';
+import { FatalCaptureError, coreError } from './errors';
+import type { Report } from './report';
+
+/** One capture to analyse. */
+export interface CaptureInput {
+  name: string;
+  source: ChunkSource;
+  /** Total raw size in bytes, when known (for progress). */
+  size?: number;
+}
+
+/** Progress of a running analysis. */
+export interface Progress {
+  capture: number;
+  /** Raw (possibly compressed) bytes consumed of this capture. */
+  bytes: number;
+  /** Total raw bytes of this capture, or 0 when unknown. */
+  total: number;
+  /** Packets decoded so far, all captures. */
+  packets: number;
+}
+
+export interface PipelineOptions extends AnalyzeOptions {
+  /** Extra UDP ports to decode as VXLAN (4789 and 8472 are always decoded). */
+  vxlanPorts?: number[];
+  onProgress?: (p: Progress) => void;
+  /** Called for every frame after analysis (the worker builds its packet index here). */
+  onPacket?: (capture: number, n: number, rec: RawRecord, d: Dissection | null) => void;
+  /** Polled between chunks; returning true stops reading (cancellation). */
+  shouldStop?: () => boolean;
+}
+
+/**
+ * Analyse one or two captures and build the report. Throws {@link FatalCaptureError} (with the
+ * file name in the message) when a capture cannot be read at all.
+ */
+export async function analyzeCaptures(inputs: CaptureInput[], opts: PipelineOptions = {}): Promise<Report> {
+  const analyzer = new Analyzer(opts);
+  const ports = [...new Set([4789, 8472, ...(opts.vxlanPorts ?? [])])];
+  let packets = 0;
+  for (let ci = 0; ci < inputs.length; ci++) {
+    const input = inputs[ci]!;
+    const cap = analyzer.beginCapture(input.name);
+    const dissector = new Dissector({ vxlanPorts: ports });
+    let lastBytes = 0;
+    const counted = countingSource(input.source, (b) => {
+      lastBytes = b;
+      opts.onProgress?.({ capture: ci, bytes: b, total: input.size ?? 0, packets });
+    });
+    let n = 0;
+    try {
+      const dec = await maybeGunzip(counted);
+      const info = await readCapture(
+        dec.chunks,
+        (rec) => {
+          n++;
+          packets++;
+          if (rec.linkType === LINKTYPE_CUSTOM_BLOCK) {
+            analyzer.addRecordOnly(cap, n, rec.data.length, 'pcapng custom block');
+            opts.onPacket?.(ci, n, rec, null);
+            return;
+          }
+          if (!SUPPORTED_LINK_TYPES.has(rec.linkType)) {
+            analyzer.addUndecoded(cap, n, rec.ts, rec.data.length, rec.linkType);
+            opts.onPacket?.(ci, n, rec, null);
+            return;
+          }
+          const d = dissector.dissect(rec.data, rec.linkType, rec.origLen);
+          analyzer.addFrame(cap, n, rec.ts, d);
+          opts.onPacket?.(ci, n, rec, d);
+        },
+        opts.shouldStop,
+      );
+      if (dec.errors.length && info.format === 'unknown') {
+        throw new FatalCaptureError(coreError('gzip-corrupt', dec.errors[0]!.message, dec.errors[0]!.offset));
+      }
+      analyzer.endCapture(cap, info, dec.compressed, dec.errors);
+      opts.onProgress?.({ capture: ci, bytes: lastBytes, total: input.size ?? lastBytes, packets });
+    } catch (e) {
+      if (e instanceof FatalCaptureError) {
+        throw new FatalCaptureError({ ...e.detail, message: `${input.name}: ${e.detail.message}` });
+      }
+      throw e;
+    }
+  }
+  return analyzer.finish();
+}

@@ -1,0 +1,174 @@
+/**
+ * The JSON report, version 1 (see shared/docs/report-contract.md). A public interface:
+ * fields may be added, never renamed or removed.
+ */
+import type { CheckLayer, CheckStatus } from './decode/layers';
+
+export type { CheckLayer, CheckStatus };
+
+/** Per-status counts for one checksummed layer. */
+export interface StatusCounts {
+  good: number;
+  bad: number;
+  zero: number;
+  partial: number;
+  unverified: number;
+}
+
+/** A problem in a capture file, with the byte offset where it was found. */
+export interface ReportError {
+  offset: number;
+  message: string;
+  code: string;
+}
+
+export interface CaptureSummary {
+  file: string;
+  format: 'pcap' | 'pcapng' | 'unknown';
+  /** The file was gzip-compressed (offsets in errors refer to the decompressed bytes). */
+  compressed: boolean;
+  linkTypes: number[];
+  packets: number;
+  /** Captured bytes of packet data. */
+  bytes: number;
+  /** First and last timestamps (seconds since the epoch), null for an empty capture. */
+  start: number | null;
+  end: number | null;
+  errors: ReportError[];
+  /** Frames whose link type is not decoded (counted, not analysed). */
+  undecoded: number;
+}
+
+export interface CheckReport {
+  layer: CheckLayer;
+  depth: number;
+  status: CheckStatus;
+  stored: number | null;
+  computed: number | null;
+  reason?: string;
+  /** Outer UDP checksum of a tunnel. */
+  tunnel?: boolean;
+  /** Inside an ICMP error's quoted packet. */
+  quoted?: boolean;
+}
+
+export interface FrameReport {
+  capture: number;
+  n: number;
+  ts: number;
+  len: number;
+  summary: string;
+  checks: CheckReport[];
+}
+
+/** State of the tunnel's outer UDP checksum around one packet; `none` when not tunnelled. */
+export type OuterState = 'bad' | 'zero' | 'good' | 'partial' | 'unverified' | 'none';
+
+/** One transmission of a SYN (or DNS query) on a timeline. */
+export interface Attempt {
+  frame: number;
+  ts: number;
+  /** Seconds since the first attempt. */
+  offsetSec: number;
+  outerChecksum: OuterState;
+  outerStored: number | null;
+  outerComputed: number | null;
+  /** UDP destination port of the tunnel packet carrying this attempt, null when not tunnelled. */
+  tunnelPort: number | null;
+  /** Verdict of the inner TCP/UDP checksum. */
+  innerChecksum: CheckStatus | 'none';
+  /** In two-capture reports: whether this attempt was also seen in the other capture. */
+  delivered?: boolean;
+  /** Frame number of the same attempt in the other capture, if seen. */
+  otherFrame?: number;
+}
+
+export type Severity = 'info' | 'warning' | 'error';
+
+interface FindingBase {
+  kind: string;
+  severity: Severity;
+  title: string;
+  capture: number;
+  frames: number[];
+}
+
+export type Ladder = 'linux-exponential' | 'linux-linear' | 'other';
+export type Outcome = 'established' | 'reset' | 'failed' | 'unknown';
+
+export interface SynRetryFinding extends FindingBase {
+  kind: 'syn-retry';
+  client: string;
+  server: string;
+  attempts: number;
+  outcome: Outcome;
+  delaySec: number | null;
+  ladder: Ladder;
+  /** Expected offsets of the recognised ladder (seconds), for reference marks. */
+  expectedOffsets: number[];
+  attemptList: Attempt[];
+  /** Frame of the SYN-ACK or RST that ended the attempt. */
+  answerFrame: number | null;
+  answerTs: number | null;
+  /** SYN-ACKs seen before the last attempt: the server answered but the client never got it. */
+  answersBeforeLastAttempt: number;
+  delivered?: number;
+}
+
+export interface SimpleFinding extends FindingBase {
+  kind: 'tunnel-checksum-bad' | 'checksum-offload' | 'synack-retry' | 'tcp-retransmission';
+  count?: number;
+  client?: string;
+  server?: string;
+}
+
+export interface ChecksumBadFinding extends FindingBase {
+  kind: 'checksum-bad';
+  layer: CheckLayer;
+  depth: number;
+}
+
+export interface DnsFinding extends FindingBase {
+  kind: 'dns-unanswered';
+  name: string;
+  qtype: number;
+  client: string;
+  server: string;
+  queries: number;
+  attemptList: Attempt[];
+  delivered?: number;
+}
+
+export type Finding = SynRetryFinding | SimpleFinding | ChecksumBadFinding | DnsFinding;
+
+export type Cause = 'vxlan-checksum-drop' | 'syn-dropped' | 'dns-unanswered' | null;
+
+export interface Diagnosis {
+  cause: Cause;
+  confidence: 'high' | 'medium' | 'low';
+  summary: string;
+  evidence: number[];
+  /** Capture of the evidence frames. */
+  evidenceCapture: number;
+  remedies: string[];
+  /** Index into `findings` of the finding the timeline should show first, or -1. */
+  primaryFinding: number;
+  /** Short caveats: what this capture cannot tell. */
+  caveats: string[];
+}
+
+export interface Report {
+  version: 1;
+  lang: 'en' | 'zh';
+  captures: CaptureSummary[];
+  checksums: Record<CheckLayer, StatusCounts>;
+  frames?: FrameReport[];
+  findings: Finding[];
+  diagnosis: Diagnosis;
+}
+
+/** Fresh zeroed counters. */
+export function emptyCounts(): Record<CheckLayer, StatusCounts> {
+  const z = (): StatusCounts => ({ good: 0, bad: 0, zero: 0, partial: 0, unverified: 0 });
+  return { ipv4: z(), tcp: z(), udp: z(), icmp: z(), icmpv6: z() };
+}

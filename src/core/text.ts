@@ -1,0 +1,139 @@
+/**
+ * Plain-text rendering of a report, as an expert would summarise it: diagnosis first, then
+ * the timeline of the key connection (attempt, offset, outer checksum state), then findings
+ * with frame numbers. Used by the CLI and by "copy as text" in the app.
+ */
+import type { Lang } from './analysis/i18n';
+import type { Attempt, Report, SynRetryFinding, DnsFinding } from './report';
+
+const H = {
+  en: {
+    diagnosis: 'Diagnosis',
+    cause: 'cause',
+    none: 'none',
+    confidence: 'confidence',
+    evidence: 'evidence frames',
+    remedies: 'What to do',
+    caveats: 'What this capture cannot tell',
+    timeline: 'Timeline',
+    attempt: 'attempt',
+    frame: 'frame',
+    offset: 'offset',
+    outer: 'outer checksum',
+    inner: 'inner',
+    delivered: 'seen at other point',
+    findings: 'Findings',
+    captures: 'Captures',
+    checksums: 'Checksums',
+    answer: 'answer',
+    packets: 'packets',
+    errors: 'problems',
+  },
+  zh: {
+    diagnosis: '诊断',
+    cause: '原因',
+    none: '无',
+    confidence: '置信度',
+    evidence: '证据帧',
+    remedies: '处理办法',
+    caveats: '本抓包无法判断的内容',
+    timeline: '时间线',
+    attempt: '尝试',
+    frame: '帧',
+    offset: '偏移',
+    outer: '外层校验和',
+    inner: '内层',
+    delivered: '另一抓包点可见',
+    findings: '发现',
+    captures: '抓包文件',
+    checksums: '校验和',
+    answer: '应答',
+    packets: '个报文',
+    errors: '问题',
+  },
+};
+
+const hex = (v: number | null) => (v === null ? '-' : `0x${v.toString(16).padStart(4, '0')}`);
+
+function outerCell(a: Attempt): string {
+  if (a.outerChecksum === 'none') return 'none (not tunnelled)';
+  if (a.outerChecksum === 'bad') return `BAD ${hex(a.outerStored)} (should be ${hex(a.outerComputed)})`;
+  if (a.outerChecksum === 'zero') return 'zero (no checksum)';
+  return `${a.outerChecksum} ${hex(a.outerStored)}`;
+}
+
+/** Render the timeline rows of a SYN or DNS retry finding. */
+export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): string {
+  const h = H[lang];
+  const twoPoint = f.delivered !== undefined;
+  const rows: string[][] = [[`#`, h.frame, `${h.offset} (s)`, h.outer, h.inner, ...(twoPoint ? [h.delivered] : [])]];
+  f.attemptList.forEach((a, i) => {
+    rows.push([
+      String(i + 1),
+      String(a.frame),
+      a.offsetSec.toFixed(3),
+      outerCell(a),
+      a.innerChecksum,
+      ...(twoPoint ? [a.delivered ? `yes (frame ${a.otherFrame})` : 'NO'] : []),
+    ]);
+  });
+  if (f.kind === 'syn-retry' && f.answerFrame !== null && f.answerTs !== null) {
+    const first = f.attemptList[0]!.ts;
+    rows.push([h.answer, String(f.answerFrame), (f.answerTs - first).toFixed(3), f.outcome === 'reset' ? 'RST' : 'SYN-ACK', '', ...(twoPoint ? [''] : [])]);
+  }
+  const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => '  ' + r.map((x, c) => x.padEnd(w[c]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** Render the whole report as text. */
+export function renderText(r: Report, lang: Lang, withFrames = false): string {
+  const h = H[lang];
+  const d = r.diagnosis;
+  let s = `== ${h.diagnosis}: ${d.cause ?? h.none} (${h.confidence}: ${d.confidence}) ==\n${wrap(d.summary)}\n`;
+  if (d.evidence.length) s += `${h.evidence}: ${d.evidence.join(', ')}${r.captures.length > 1 ? ` (${r.captures[d.evidenceCapture]!.file})` : ''}\n`;
+  const primary = d.primaryFinding >= 0 ? r.findings[d.primaryFinding] : undefined;
+  if (primary && (primary.kind === 'syn-retry' || primary.kind === 'dns-unanswered')) {
+    s += `\n${h.timeline}: ${primary.title}\n` + timelineText(primary, lang);
+  }
+  if (d.remedies.length) s += `\n${h.remedies}:\n` + d.remedies.map((x) => wrap(`- ${x}`, '  ')).join('\n') + '\n';
+  if (d.caveats.length) s += `\n${h.caveats}:\n` + d.caveats.map((x) => wrap(`- ${x}`, '  ')).join('\n') + '\n';
+  if (r.findings.length) {
+    s += `\n== ${h.findings} (${r.findings.length}) ==\n`;
+    for (const f of r.findings) {
+      const fr = f.frames.length > 12 ? `${f.frames.slice(0, 12).join(', ')}, … (${f.frames.length})` : f.frames.join(', ');
+      s += `[${f.severity}] ${f.kind}: ${f.title}\n    ${h.frame}: ${fr}${r.captures.length > 1 ? ` (${r.captures[f.capture]!.file})` : ''}\n`;
+    }
+  }
+  s += `\n== ${h.captures} ==\n`;
+  for (const c of r.captures) {
+    s += `${c.file}: ${c.format}${c.compressed ? ' (gzip)' : ''}, link types ${c.linkTypes.join(', ') || '-'}, ${c.packets} ${h.packets}, ${c.bytes} bytes\n`;
+    for (const e of c.errors) s += `    ${h.errors}: ${e.message}\n`;
+  }
+  s += `\n== ${h.checksums} ==\n`;
+  for (const [layer, c] of Object.entries(r.checksums)) {
+    const total = c.good + c.bad + c.zero + c.partial + c.unverified;
+    if (total) s += `  ${layer.padEnd(7)} good ${c.good}  bad ${c.bad}  zero ${c.zero}  partial ${c.partial}  unverified ${c.unverified}\n`;
+  }
+  if (withFrames && r.frames) {
+    s += '\n';
+    for (const f of r.frames) {
+      s += `${f.capture}:${f.n} ${f.summary}\n`;
+      for (const c of f.checks) s += `      ${c.layer}@${c.depth} ${c.status} ${hex(c.stored)}${c.computed !== null && c.status !== 'good' ? ` -> ${hex(c.computed)}` : ''}${c.reason ? ` (${c.reason})` : ''}\n`;
+    }
+  }
+  return s;
+}
+
+function wrap(text: string, indent = '', width = 100): string {
+  const words = text.split(' ');
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && (cur + ' ' + w).length > width) {
+      lines.push(cur);
+      cur = indent + w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines.join('\n');
+}
