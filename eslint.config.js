@@ -34,7 +34,10 @@ export default tseslint.config(
             { group: ['comlink'], message: 'src/core is pure: Comlink belongs in workers/.' },
             { group: ['zustand', 'recharts', '@tanstack/*'], message: 'src/core is pure: UI libraries belong in src/ui.' },
             { group: nodeBuiltins, message: 'src/core runs in a worker too: no Node built-ins.' },
-            { group: ['**/ui/**', '**/cli/**', '**/workers/**', '../../workers/*'], message: 'src/core must not depend on outer zones.' },
+            {
+              group: ['**/ui/**', '**/cli/**', '**/workers/**', '../../workers/*'],
+              message: 'src/core must not depend on outer zones.',
+            },
           ],
         },
       ],
@@ -55,7 +58,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['react', 'react-dom', 'zustand', 'recharts', '**/ui/**'], message: 'workers/ is glue over the core: no UI.' },
+            {
+              group: ['react', 'react-dom', 'zustand', 'recharts', '**/ui/**'],
+              message: 'workers/ is glue over the core: no UI.',
+            },
             { group: nodeBuiltins, message: 'workers/ runs in the browser.' },
           ],
         },

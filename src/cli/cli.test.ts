@@ -32,12 +32,9 @@ describe('analyze CLI', () => {
   it('--frames adds per-frame checks, outermost first', () => {
     const rep = JSON.parse(run('--json', '--frames', eth0).out);
     expect(rep.frames[0]).toMatchObject({ capture: 0, n: 1 });
-    expect(rep.frames[0].checks.map((c: { layer: string; depth: number; status: string }) => `${c.layer}@${c.depth}:${c.status}`)).toEqual([
-      'ipv4@0:good',
-      'udp@0:bad',
-      'ipv4@1:good',
-      'tcp@1:good',
-    ]);
+    expect(
+      rep.frames[0].checks.map((c: { layer: string; depth: number; status: string }) => `${c.layer}@${c.depth}:${c.status}`),
+    ).toEqual(['ipv4@0:good', 'udp@0:bad', 'ipv4@1:good', 'tcp@1:good']);
     expect(rep.frames[0].checks[1]).toMatchObject({ stored: 65535, computed: 0xd553 });
   });
 
@@ -63,7 +60,9 @@ describe('analyze CLI', () => {
   it('two captures', () => {
     const rep = JSON.parse(run('--json', eth0, join(CAPTURES, 'scenarios/tke-63s-sender-flannel1.pcap')).out);
     expect(rep.captures).toHaveLength(2);
-    expect(rep.findings.find((f: { kind: string; capture: number }) => f.kind === 'syn-retry' && f.capture === 0).delivered).toBe(7);
+    expect(rep.findings.find((f: { kind: string; capture: number }) => f.kind === 'syn-retry' && f.capture === 0).delivered).toBe(
+      7,
+    );
   });
 
   it('exit 1 with one clear line for input that cannot be analysed', () => {

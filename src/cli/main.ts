@@ -38,7 +38,8 @@ function parseArgs(argv: string[]): Args {
     else if (s === '--vxlan-port' || s.startsWith('--vxlan-port=')) {
       const v = s.includes('=') ? s.slice(s.indexOf('=') + 1) : argv[++i];
       const n = Number(v);
-      if (!v || !Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--vxlan-port needs a port number 1-65535, got ${v ?? 'nothing'}`);
+      if (!v || !Number.isInteger(n) || n < 1 || n > 65535)
+        throw new UsageError(`--vxlan-port needs a port number 1-65535, got ${v ?? 'nothing'}`);
       a.ports.push(n);
     } else if (s === '--lang' || s.startsWith('--lang=')) {
       const v = s.includes('=') ? s.slice(s.indexOf('=') + 1) : argv[++i];
@@ -51,7 +52,8 @@ function parseArgs(argv: string[]): Args {
     } else if (s.startsWith('-') && s !== '-') throw new UsageError(`unknown option ${s}`);
     else a.files.push(s);
   }
-  if (a.files.length < 1 || a.files.length > 2) throw new UsageError(a.files.length ? 'at most two captures' : 'no capture given');
+  if (a.files.length < 1 || a.files.length > 2)
+    throw new UsageError(a.files.length ? 'at most two captures' : 'no capture given');
   return a;
 }
 
@@ -89,7 +91,9 @@ async function main(): Promise<number> {
           if (now - lastDraw < 200) return;
           lastDraw = now;
           const pct = p.total ? Math.floor((100 * p.bytes) / p.total) : 0;
-          process.stderr.write(`\r${inputs[p.capture]!.name}: ${pct}% (${(p.bytes / 1048576).toFixed(1)} MiB, ${p.packets} packets)   `);
+          process.stderr.write(
+            `\r${inputs[p.capture]!.name}: ${pct}% (${(p.bytes / 1048576).toFixed(1)} MiB, ${p.packets} packets)   `,
+          );
         }
       : undefined,
   });

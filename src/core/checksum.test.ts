@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checksumFromSum, fold, pseudoSum4, sum16, swap16 } from './checksum';
 
-describe('one\'s-complement checksum', () => {
+describe("one's-complement checksum", () => {
   it('matches the RFC 1071 worked example', () => {
     // RFC 1071 §3: bytes 00 01 f2 03 f4 f5 f6 f7 sum to ddf2 (folded).
     const b = new Uint8Array([0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]);

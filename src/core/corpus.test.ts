@@ -47,7 +47,9 @@ describe('corpus round trip', () => {
       expect(o, 'tshark oracle has this file').toBeDefined();
       if (!o!.tsharkError) {
         expect(c.packets).toBe(o!.frames.length);
-        expect(c.errors.filter((e) => e.code !== 'unsupported-link-type' && e.code !== 'bad-timestamp' && e.code !== 'odd-version')).toEqual([]);
+        expect(
+          c.errors.filter((e) => e.code !== 'unsupported-link-type' && e.code !== 'bad-timestamp' && e.code !== 'odd-version'),
+        ).toEqual([]);
       }
       expect(r.frames!.length).toBe(c.packets);
       // tshark agreement, mapping Good=good, Bad=bad|partial, Not present=zero.
@@ -87,7 +89,8 @@ function tcpdumpVerdicts(out: string): Map<number, { kind: string; stored?: numb
       m.set(Number(start[1]), cur);
     }
     if (!cur) continue;
-    const re = /\[bad udp cksum 0x([0-9a-f]+) -> 0x([0-9a-f]+)!\]|\[udp sum ok\]|\[no cksum\]|(?<![a-z])cksum 0x([0-9a-f]+) \(correct\)|(?<![a-z])cksum 0x([0-9a-f]+) \(incorrect -> 0x([0-9a-f]+)\)|bad cksum ([0-9a-f]+) \(->([0-9a-f]+)\)!/g;
+    const re =
+      /\[bad udp cksum 0x([0-9a-f]+) -> 0x([0-9a-f]+)!\]|\[udp sum ok\]|\[no cksum\]|(?<![a-z])cksum 0x([0-9a-f]+) \(correct\)|(?<![a-z])cksum 0x([0-9a-f]+) \(incorrect -> 0x([0-9a-f]+)\)|bad cksum ([0-9a-f]+) \(->([0-9a-f]+)\)!/g;
     for (let x = re.exec(line); x; x = re.exec(line)) {
       if (x[1]) cur.push({ kind: 'udp-bad', stored: parseInt(x[1], 16), computed: parseInt(x[2]!, 16) });
       else if (x[0] === '[udp sum ok]') cur.push({ kind: 'udp-ok' });
@@ -101,13 +104,17 @@ function tcpdumpVerdicts(out: string): Map<number, { kind: string; stored?: numb
 }
 
 describe('agreement with tcpdump -vv checksum verdicts', () => {
-  const testlist = existsSync(join(CAPTURES, 'real/TESTLIST-tcpdump.txt')) ? readFileSync(join(CAPTURES, 'real/TESTLIST-tcpdump.txt'), 'utf8') : '';
+  const testlist = existsSync(join(CAPTURES, 'real/TESTLIST-tcpdump.txt'))
+    ? readFileSync(join(CAPTURES, 'real/TESTLIST-tcpdump.txt'), 'utf8')
+    : '';
   const rows = testlist
     .split('\n')
     .filter((l) => l && !l.startsWith('#'))
     .map((l) => l.trim().split(/\s+/))
     .filter((c) => c.length >= 3 && existsSync(join(CAPTURES, 'real', `tcpdump__${c[2]}`)));
-  const withSums = rows.filter((c) => [...tcpdumpVerdicts(readFileSync(join(CAPTURES, 'real', `tcpdump__${c[2]}`), 'utf8')).values()].some((v) => v.length));
+  const withSums = rows.filter((c) =>
+    [...tcpdumpVerdicts(readFileSync(join(CAPTURES, 'real', `tcpdump__${c[2]}`), 'utf8')).values()].some((v) => v.length),
+  );
 
   it('has expected outputs with checksum words', () => {
     expect(withSums.length).toBeGreaterThanOrEqual(10);

@@ -79,10 +79,28 @@ export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): strin
   });
   if (f.kind === 'syn-retry' && f.answerFrame !== null && f.answerTs !== null) {
     const first = f.attemptList[0]!.ts;
-    rows.push([h.answer, String(f.answerFrame), (f.answerTs - first).toFixed(3), f.outcome === 'reset' ? 'RST' : 'SYN-ACK', '', ...(twoPoint ? [''] : [])]);
+    rows.push([
+      h.answer,
+      String(f.answerFrame),
+      (f.answerTs - first).toFixed(3),
+      f.outcome === 'reset' ? 'RST' : 'SYN-ACK',
+      '',
+      ...(twoPoint ? [''] : []),
+    ]);
   }
   const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => '  ' + r.map((x, c) => x.padEnd(w[c]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map(
+        (r) =>
+          '  ' +
+          r
+            .map((x, c) => x.padEnd(w[c]!))
+            .join('  ')
+            .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** Render the whole report as text. */
@@ -90,7 +108,8 @@ export function renderText(r: Report, lang: Lang, withFrames = false): string {
   const h = H[lang];
   const d = r.diagnosis;
   let s = `== ${h.diagnosis}: ${d.cause ?? h.none} (${h.confidence}: ${d.confidence}) ==\n${wrap(d.summary)}\n`;
-  if (d.evidence.length) s += `${h.evidence}: ${d.evidence.join(', ')}${r.captures.length > 1 ? ` (${r.captures[d.evidenceCapture]!.file})` : ''}\n`;
+  if (d.evidence.length)
+    s += `${h.evidence}: ${d.evidence.join(', ')}${r.captures.length > 1 ? ` (${r.captures[d.evidenceCapture]!.file})` : ''}\n`;
   const primary = d.primaryFinding >= 0 ? r.findings[d.primaryFinding] : undefined;
   if (primary && (primary.kind === 'syn-retry' || primary.kind === 'dns-unanswered')) {
     s += `\n${h.timeline}: ${primary.title}\n` + timelineText(primary, lang);
@@ -112,13 +131,15 @@ export function renderText(r: Report, lang: Lang, withFrames = false): string {
   s += `\n== ${h.checksums} ==\n`;
   for (const [layer, c] of Object.entries(r.checksums)) {
     const total = c.good + c.bad + c.zero + c.partial + c.unverified;
-    if (total) s += `  ${layer.padEnd(7)} good ${c.good}  bad ${c.bad}  zero ${c.zero}  partial ${c.partial}  unverified ${c.unverified}\n`;
+    if (total)
+      s += `  ${layer.padEnd(7)} good ${c.good}  bad ${c.bad}  zero ${c.zero}  partial ${c.partial}  unverified ${c.unverified}\n`;
   }
   if (withFrames && r.frames) {
     s += '\n';
     for (const f of r.frames) {
       s += `${f.capture}:${f.n} ${f.summary}\n`;
-      for (const c of f.checks) s += `      ${c.layer}@${c.depth} ${c.status} ${hex(c.stored)}${c.computed !== null && c.status !== 'good' ? ` -> ${hex(c.computed)}` : ''}${c.reason ? ` (${c.reason})` : ''}\n`;
+      for (const c of f.checks)
+        s += `      ${c.layer}@${c.depth} ${c.status} ${hex(c.stored)}${c.computed !== null && c.status !== 'good' ? ` -> ${hex(c.computed)}` : ''}${c.reason ? ` (${c.reason})` : ''}\n`;
     }
   }
   return s;

@@ -16,21 +16,27 @@ const client = { ip: '10.244.1.5', port: 41000 };
 const server = { ip: '10.244.2.9', port: 8080 };
 
 function synPacket(i: number, l4: ChecksumMode = 'correct', isn = 1000) {
-  return ipv4(tcpSegment({ sport: client.port, dport: server.port, seq: isn, flags: TCP_SYN, tsVal: 5000 + i * 1000, mss: 1460 }), {
-    src: client.ip,
-    dst: server.ip,
-    proto: 6,
-    id: 100 + i,
-    l4,
-  });
+  return ipv4(
+    tcpSegment({ sport: client.port, dport: server.port, seq: isn, flags: TCP_SYN, tsVal: 5000 + i * 1000, mss: 1460 }),
+    {
+      src: client.ip,
+      dst: server.ip,
+      proto: 6,
+      id: 100 + i,
+      l4,
+    },
+  );
 }
 function synAck(isn = 1000) {
-  return ipv4(tcpSegment({ sport: server.port, dport: client.port, seq: 77, ack: isn + 1, flags: TCP_SYN | TCP_ACK, tsVal: 9, tsEcr: 1 }), {
-    src: server.ip,
-    dst: client.ip,
-    proto: 6,
-    id: 1,
-  });
+  return ipv4(
+    tcpSegment({ sport: server.port, dport: client.port, seq: 77, ack: isn + 1, flags: TCP_SYN | TCP_ACK, tsVal: 9, tsEcr: 1 }),
+    {
+      src: server.ip,
+      dst: client.ip,
+      proto: 6,
+      id: 1,
+    },
+  );
 }
 function rst(isn = 1000) {
   return ipv4(tcpSegment({ sport: server.port, dport: client.port, seq: 0, ack: isn + 1, flags: TCP_RST | TCP_ACK }), {
@@ -61,7 +67,13 @@ describe('SYN retry ladders', () => {
     expect(r.diagnosis.cause).toBe('vxlan-checksum-drop');
     expect(r.diagnosis.confidence).toBe('high');
     const [f] = synOf(r);
-    expect(f).toMatchObject({ client: '172.29.0.0:40233', server: '172.29.2.3:9153', attempts: 7, outcome: 'established', ladder: 'linux-exponential' });
+    expect(f).toMatchObject({
+      client: '172.29.0.0:40233',
+      server: '172.29.2.3:9153',
+      attempts: 7,
+      outcome: 'established',
+      ladder: 'linux-exponential',
+    });
     expect(f!.delaySec).toBeCloseTo(63.137, 2);
     expect(f!.attemptList.map((a) => Math.round(a.offsetSec))).toEqual([0, 1, 3, 7, 15, 31, 63]);
     expect(f!.attemptList.map((a) => a.outerChecksum)).toEqual(['bad', 'bad', 'bad', 'bad', 'bad', 'bad', 'zero']);
@@ -102,16 +114,29 @@ describe('SYN retry ladders', () => {
   });
 
   it('offload artefacts are never blamed: localhost TX offload and VXLAN pseudo-header outer sums', async () => {
-    for (const f of ['real/zeek__localhost-bad-chksum.pcap', 'real/zeek__vxlan-encapsulated-igmp-v2.pcap', 'real/tcpdump__gso-ipv4-vxlan-ipv4.pcap']) {
+    for (const f of [
+      'real/zeek__localhost-bad-chksum.pcap',
+      'real/zeek__vxlan-encapsulated-igmp-v2.pcap',
+      'real/tcpdump__gso-ipv4-vxlan-ipv4.pcap',
+    ]) {
       const r = await analyzeFiles([f]);
       expect(r.diagnosis.cause, f).toBeNull();
-      expect(r.findings.map((x) => x.kind), f).toEqual(['checksum-offload']);
+      expect(
+        r.findings.map((x) => x.kind),
+        f,
+      ).toEqual(['checksum-offload']);
       expect(r.diagnosis.summary, f).toMatch(/No problem found/);
     }
   });
 
   it('healthy captures produce no findings', async () => {
-    for (const f of ['real/tcpdump__tcp-handshake-nano.pcap', 'real/zeek__http-vlan-0.pcap', 'real/tcpdump__dns_udp.pcap', 'real/tcpdump__vxlan.pcap', 'real/tcpdump__geneve.pcap']) {
+    for (const f of [
+      'real/tcpdump__tcp-handshake-nano.pcap',
+      'real/zeek__http-vlan-0.pcap',
+      'real/tcpdump__dns_udp.pcap',
+      'real/tcpdump__vxlan.pcap',
+      'real/tcpdump__geneve.pcap',
+    ]) {
       const r = await analyzeFiles([f]);
       expect(r.findings, f).toEqual([]);
       expect(r.diagnosis.cause, f).toBeNull();
@@ -135,11 +160,18 @@ describe('SYN retry ladders', () => {
 
   it('recognises the Linux >= 6.5 linear ladder, a reset, and a ladder that ran out', async () => {
     const lin = [0, 1, 2, 3, 4, 5, 7, 11];
-    const r1 = await analyzeBytes(cap([...lin.map((t, i) => ({ ts: T0 + t, data: ether(synPacket(i)) })), { ts: T0 + 11.2, data: ether(rst()) }]));
+    const r1 = await analyzeBytes(
+      cap([...lin.map((t, i) => ({ ts: T0 + t, data: ether(synPacket(i)) })), { ts: T0 + 11.2, data: ether(rst()) }]),
+    );
     expect(synOf(r1)[0]).toMatchObject({ ladder: 'linux-linear', outcome: 'reset', attempts: 8 });
     expect(synOf(r1)[0]!.delaySec).toBeCloseTo(11.2, 3);
     const exp = [0, 1, 3, 7, 15, 31, 63];
-    const r2 = await analyzeBytes(cap([...exp.map((t, i) => ({ ts: T0 + t, data: ether(synPacket(i)) })), { ts: T0 + 140, data: ether(synPacket(99, 'correct', 5555)) }]));
+    const r2 = await analyzeBytes(
+      cap([
+        ...exp.map((t, i) => ({ ts: T0 + t, data: ether(synPacket(i)) })),
+        { ts: T0 + 140, data: ether(synPacket(99, 'correct', 5555)) },
+      ]),
+    );
     expect(synOf(r2)[0]).toMatchObject({ outcome: 'failed', delaySec: null });
     const r3 = await analyzeBytes(cap(exp.slice(0, 3).map((t, i) => ({ ts: T0 + t, data: ether(synPacket(i)) }))));
     expect(synOf(r3)[0]).toMatchObject({ outcome: 'unknown' });
@@ -154,7 +186,17 @@ describe('SYN retry ladders', () => {
           : ipv4(udpDatagram(33000, 53, dnsQuery(id, name)), { src: '10.244.1.5', dst: '10.96.0.10', proto: 17 }),
       ),
     });
-    const r = await analyzeBytes(cap([q(1, 'ok.example', 0), q(1, 'ok.example', 0.01, true), q(2, 'lost.example', 1), q(2, 'lost.example', 6), q(3, 'other.example', 2), q(2, 'other.example', 2.1, true), q(4, 'late.example', 7)]));
+    const r = await analyzeBytes(
+      cap([
+        q(1, 'ok.example', 0),
+        q(1, 'ok.example', 0.01, true),
+        q(2, 'lost.example', 1),
+        q(2, 'lost.example', 6),
+        q(3, 'other.example', 2),
+        q(2, 'other.example', 2.1, true),
+        q(4, 'late.example', 7),
+      ]),
+    );
     const d = dnsOf(r);
     expect(d.map((x) => x.name).sort()).toEqual(['lost.example', 'other.example']);
     expect(d.find((x) => x.name === 'lost.example')).toMatchObject({ queries: 2, frames: [3, 4] });
@@ -165,9 +207,15 @@ describe('SYN retry ladders', () => {
 describe('two capture points', () => {
   it('marks which attempts reached the receiver, regardless of clock offset', async () => {
     const times = [0, 1, 3, 7];
-    const sender = cap([...times.map((t, i) => ({ ts: T0 + t, data: tunnel(synPacket(i), 'correct') })), { ts: T0 + 7.01, data: tunnel(synAck(), 'zero') }]);
+    const sender = cap([
+      ...times.map((t, i) => ({ ts: T0 + t, data: tunnel(synPacket(i), 'correct') })),
+      { ts: T0 + 7.01, data: tunnel(synAck(), 'zero') },
+    ]);
     // The receiver's clock is 1000 s off and it only saw attempts 3 and 4 (the first two were lost in the network).
-    const receiver = cap([...[2, 3].map((i) => ({ ts: T0 + 1000 + times[i]!, data: ether(synPacket(i)) })), { ts: T0 + 1007.005, data: ether(synAck()) }]);
+    const receiver = cap([
+      ...[2, 3].map((i) => ({ ts: T0 + 1000 + times[i]!, data: ether(synPacket(i)) })),
+      { ts: T0 + 1007.005, data: ether(synAck()) },
+    ]);
     const r = await analyzeCaptures([
       { name: 'sender.pcap', source: bufferChunks(sender) },
       { name: 'receiver.pcap', source: bufferChunks(receiver) },

@@ -143,7 +143,12 @@ export class Analyzer {
   }
 
   /** Record capture-level facts once its reader has finished. */
-  endCapture(cap: number, info: CaptureInfo, compressed: boolean, extraErrors: { code: string; message: string; offset: number }[] = []): void {
+  endCapture(
+    cap: number,
+    info: CaptureInfo,
+    compressed: boolean,
+    extraErrors: { code: string; message: string; offset: number }[] = [],
+  ): void {
     const s = this.caps[cap]!.summary;
     s.format = info.format;
     s.compressed = compressed;
@@ -411,7 +416,11 @@ export class Analyzer {
       captures: this.caps.map((c) => c.summary),
       checksums: this.counts,
       findings,
-      diagnosis: diagnose(findings, this.caps.map((c) => c.summary), this.lang),
+      diagnosis: diagnose(
+        findings,
+        this.caps.map((c) => c.summary),
+        this.lang,
+      ),
     };
     if (this.frames) report.frames = this.frames;
     return report;

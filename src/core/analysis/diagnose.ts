@@ -16,7 +16,16 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
   const retries = findings.filter((f): f is Retry => f.kind === 'syn-retry' || f.kind === 'dns-unanswered');
   const offload = findings.filter((f) => f.kind === 'checksum-offload').reduce((n, f) => n + f.frames.length, 0);
   const packets = captures.reduce((n, c) => n + c.packets, 0);
-  const base: Diagnosis = { cause: null, confidence: 'high', summary: '', evidence: [], evidenceCapture: 0, remedies: [], primaryFinding: -1, caveats: [] };
+  const base: Diagnosis = {
+    cause: null,
+    confidence: 'high',
+    summary: '',
+    evidence: [],
+    evidenceCapture: 0,
+    remedies: [],
+    primaryFinding: -1,
+    caveats: [],
+  };
   if (offload) base.caveats.push(L.offloadNote(offload));
 
   const withBad = retries.filter((f) => badCount(f) > 0).sort((a, b) => badCount(b) - badCount(a));
@@ -31,7 +40,9 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
     // High confidence: every lost attempt had a bad outer checksum, and any attempt that got
     // through did not. Otherwise the checksum explains only part of the loss.
     const answered = isSyn ? f.outcome === 'established' : false;
-    const consistent = answered ? okIdx === f.attemptList.length - 1 && bad.length === f.attemptList.length - 1 : bad.length === f.attemptList.length;
+    const consistent = answered
+      ? okIdx === f.attemptList.length - 1 && bad.length === f.attemptList.length - 1
+      : bad.length === f.attemptList.length;
     return {
       ...base,
       cause: 'vxlan-checksum-drop',
@@ -50,7 +61,14 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
       evidence: isSyn && f.answerFrame !== null ? [...f.frames, f.answerFrame] : f.frames.slice(),
       evidenceCapture: f.capture,
       primaryFinding: findings.indexOf(f),
-      remedies: [L.remedyEthtool('flannel.1'), L.remedyPersist('flannel.1'), L.remedyMark(port ?? 8472), L.remedyKubeProxy, L.remedyKernel, L.remedyCalico],
+      remedies: [
+        L.remedyEthtool('flannel.1'),
+        L.remedyPersist('flannel.1'),
+        L.remedyMark(port ?? 8472),
+        L.remedyKubeProxy,
+        L.remedyKernel,
+        L.remedyCalico,
+      ],
     };
   }
 

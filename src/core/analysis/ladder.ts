@@ -51,7 +51,8 @@ export interface LadderMatch {
  * second apart fit both Linux ladders; the classic exponential one is preferred.
  */
 export function classifyLadder(offsets: number[]): LadderMatch {
-  if (offsets.length >= 2 && fits(offsets, LINUX_EXPONENTIAL)) return { ladder: 'linux-exponential', expected: LINUX_EXPONENTIAL };
+  if (offsets.length >= 2 && fits(offsets, LINUX_EXPONENTIAL))
+    return { ladder: 'linux-exponential', expected: LINUX_EXPONENTIAL };
   if (offsets.length >= 3) {
     for (let linear = 1; linear <= 8; linear++) {
       const lad = linearLadder(linear, Math.max(offsets.length, 9));

@@ -57,7 +57,18 @@ export function tcpSegment(o: TcpOpts): Uint8Array {
     else opts.push(4, 2);
     const v = o.tsVal >>> 0;
     const e = (o.tsEcr ?? 0) >>> 0;
-    opts.push(8, 10, v >>> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff, e >>> 24, (e >> 16) & 0xff, (e >> 8) & 0xff, e & 0xff);
+    opts.push(
+      8,
+      10,
+      v >>> 24,
+      (v >> 16) & 0xff,
+      (v >> 8) & 0xff,
+      v & 0xff,
+      e >>> 24,
+      (e >> 16) & 0xff,
+      (e >> 8) & 0xff,
+      e & 0xff,
+    );
     opts.push(1, 3, 3, 7);
   }
   while (opts.length % 4) opts.push(1);
@@ -116,7 +127,10 @@ export function ipv4(payload: Uint8Array, o: Ip4Opts): Uint8Array {
 }
 
 /** IPv6 packet around a transport payload. */
-export function ipv6(payload: Uint8Array, o: { src: string; dst: string; proto: number; l4?: ChecksumMode; hop?: number }): Uint8Array {
+export function ipv6(
+  payload: Uint8Array,
+  o: { src: string; dst: string; proto: number; l4?: ChecksumMode; hop?: number },
+): Uint8Array {
   const b = concat([new Uint8Array(40), payload]);
   const dv = new DataView(b.buffer);
   b[0] = 0x60;
@@ -153,5 +167,9 @@ export function vxlan(inner: Uint8Array, vni = 1): Uint8Array {
 /** DNS query (one question, type A) payload. */
 export function dnsQuery(id: number, name: string, response = false): Uint8Array {
   const labels = name.split('.').flatMap((l) => [l.length, ...[...l].map((c) => c.charCodeAt(0))]);
-  return concat([[id >> 8, id & 0xff, response ? 0x81 : 0x01, response ? 0x80 : 0x00, 0, 1, 0, response ? 1 : 0, 0, 0, 0, 0], labels, [0, 0, 1, 0, 1]]);
+  return concat([
+    [id >> 8, id & 0xff, response ? 0x81 : 0x01, response ? 0x80 : 0x00, 0, 1, 0, response ? 1 : 0, 0, 0, 0, 0],
+    labels,
+    [0, 0, 1, 0, 1],
+  ]);
 }

@@ -19,7 +19,14 @@ async function read(bytes: Uint8Array, chunk?: number) {
   const recs: Rec[] = [];
   const dec = await maybeGunzip(bufferChunks(bytes, chunk));
   const info = await readCapture(dec.chunks, (r: RawRecord) =>
-    recs.push({ ts: r.ts, len: r.data.length, linkType: r.linkType, iface: r.interfaceId, offset: r.offset, first: r.data[0] ?? -1 }),
+    recs.push({
+      ts: r.ts,
+      len: r.data.length,
+      linkType: r.linkType,
+      iface: r.interfaceId,
+      offset: r.offset,
+      first: r.data[0] ?? -1,
+    }),
   );
   return { recs, info, dec };
 }
@@ -92,7 +99,9 @@ describe('pcap reader', () => {
   });
 
   it('rejects what is not a capture with the magic and offset', async () => {
-    await expect(read(new TextEncoder().encode('hello world, not a pcap'))).rejects.toThrow(/not a pcap or pcapng file \(magic 0x68656c6c at byte 0\)/);
+    await expect(read(new TextEncoder().encode('hello world, not a pcap'))).rejects.toThrow(
+      /not a pcap or pcapng file \(magic 0x68656c6c at byte 0\)/,
+    );
     await expect(read(new Uint8Array(0))).rejects.toBeInstanceOf(FatalCaptureError);
     await expect(read(file.subarray(0, 10))).rejects.toThrow(/too short/);
     await expect(read(corpusBytes('real/libpcap__pcap-invalid-version-1.pcap'))).rejects.toThrow(/unsupported pcap version 1\.4/);

@@ -221,11 +221,7 @@ class Parser {
         this.readPcapHeader(magicBE);
       } else {
         throw new FatalCaptureError(
-          coreError(
-            'bad-magic',
-            `not a pcap or pcapng file (magic 0x${magicBE.toString(16).padStart(8, '0')} at byte 0)`,
-            0,
-          ),
+          coreError('bad-magic', `not a pcap or pcapng file (magic 0x${magicBE.toString(16).padStart(8, '0')} at byte 0)`, 0),
         );
       }
       this.started = true;
@@ -351,7 +347,11 @@ class Parser {
         const major = this.dv.getUint16(p + 12, le);
         const minor = this.dv.getUint16(p + 14, le);
         if (major !== 1) {
-          return this.fail(`unsupported pcapng section version ${major}.${minor} at byte ${at}; stopping here`, 'unsupported-version', at);
+          return this.fail(
+            `unsupported pcapng section version ${major}.${minor} at byte ${at}; stopping here`,
+            'unsupported-version',
+            at,
+          );
         }
         this.ifaces = []; // interface ids restart in every section
         this.checkOptions(p + 24, end, at, 'Section Header Block');
@@ -471,7 +471,11 @@ class Parser {
       const olen = this.dv.getUint16(o + 2, this.le);
       if (code === OPT_ENDOFOPT) return;
       if (o + 4 + olen > end) {
-        this.err('bad-option', `${what} at byte ${at}: option ${code} of length ${olen} runs past the block; options ignored`, at);
+        this.err(
+          'bad-option',
+          `${what} at byte ${at}: option ${code} of length ${olen} runs past the block; options ignored`,
+          at,
+        );
         return;
       }
       visit(code, o + 4, olen);

@@ -11,7 +11,11 @@ export interface WritePacket {
 }
 
 /** Serialise packets as a pcap file. */
-export function writePcap(packets: Iterable<WritePacket>, linkType: number, opts: { nano?: boolean; snaplen?: number } = {}): Uint8Array {
+export function writePcap(
+  packets: Iterable<WritePacket>,
+  linkType: number,
+  opts: { nano?: boolean; snaplen?: number } = {},
+): Uint8Array {
   const list = [...packets];
   const size = 24 + list.reduce((n, p) => n + 16 + p.data.length, 0);
   const out = new Uint8Array(size);

@@ -18,13 +18,29 @@ const syn = (l4: ChecksumMode = 'correct') =>
   });
 
 const overVxlan = (inner: Uint8Array, outerL4: ChecksumMode, port = 8472) =>
-  ether(ipv4(udpDatagram(60142, port, vxlan(ether(inner))), { src: '10.0.0.11', dst: '10.0.0.13', proto: 17, id: 43516, l4: outerL4 }));
+  ether(
+    ipv4(udpDatagram(60142, port, vxlan(ether(inner))), {
+      src: '10.0.0.11',
+      dst: '10.0.0.13',
+      proto: 17,
+      id: 43516,
+      l4: outerL4,
+    }),
+  );
 
 function checks(frame: Uint8Array, lt = LT_ETHERNET) {
   const d = new Dissector().dissect(frame, lt);
   return Array.from({ length: d.nChecks }, (_, i) => {
     const c = d.check(i);
-    return { layer: c.layer, depth: c.depth, status: c.status, stored: c.stored, computed: c.computed, reason: c.reason, tunnel: c.tunnelOuter };
+    return {
+      layer: c.layer,
+      depth: c.depth,
+      status: c.status,
+      stored: c.stored,
+      computed: c.computed,
+      reason: c.reason,
+      tunnel: c.tunnelOuter,
+    };
   });
 }
 
@@ -79,7 +95,12 @@ describe('dissector checksums', () => {
   it('verifies IPv6 UDP with the IPv6 pseudo-header, and zero over IPv6 is zero with a reason', () => {
     const good = ipv6(udpDatagram(5353, 53, dnsQuery(7, 'example.com')), { src: '2001:db8::1', dst: '2001:db8::2', proto: 17 });
     expect(checks(ether(good, 0x86dd))[0]).toMatchObject({ layer: 'udp', status: 'good' });
-    const zero = ipv6(udpDatagram(5353, 53, dnsQuery(7, 'example.com')), { src: '2001:db8::1', dst: '2001:db8::2', proto: 17, l4: 'zero' });
+    const zero = ipv6(udpDatagram(5353, 53, dnsQuery(7, 'example.com')), {
+      src: '2001:db8::1',
+      dst: '2001:db8::2',
+      proto: 17,
+      l4: 'zero',
+    });
     expect(checks(ether(zero, 0x86dd))[0]).toMatchObject({ status: 'zero', reason: 'zero over IPv6' });
   });
 
@@ -135,7 +156,7 @@ describe('dissector checksums', () => {
     }
     expect(frames).toBeGreaterThan(500);
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 3000; i++) {
       const b = new Uint8Array(Math.floor(rnd() * 200));
       for (let j = 0; j < b.length; j++) b[j] = Math.floor(rnd() * 256);

@@ -346,7 +346,8 @@ export class Dissector {
     if (end - p >= 2 && this.b[p] === 0xff && this.b[p + 1] === 0x03) p += 2;
     if (end - p < 1) return void this.cut(l, end, p - o + 2);
     let proto = this.b[p]!;
-    if (proto & 1) p += 1; // protocol field compression
+    if (proto & 1)
+      p += 1; // protocol field compression
     else {
       if (end - p < 2) return void this.cut(l, end, p - o + 2);
       proto = this.u16(p);

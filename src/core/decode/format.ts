@@ -16,7 +16,7 @@ export function ipv6String(b: Uint8Array, o: number): string {
   for (let i = 0; i < 8; i++) w.push((b[o + 2 * i]! << 8) | b[o + 2 * i + 1]!);
   let bestS = -1;
   let bestL = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (w[i] !== 0) {
       i++;
       continue;
@@ -76,7 +76,9 @@ export function summarize(d: Dissection): string {
       if (l.invalid) return `${KIND_NAME[l.kind]} invalid: ${l.invalid}`;
     }
     const top = d.nLayers ? d.layers[d.nLayers - 1]! : null;
-    return top ? `${KIND_NAME[top.kind]}${top.truncated ? ' [truncated]' : ''} ethertype 0x${top.etherType.toString(16).padStart(4, '0')}` : 'empty frame';
+    return top
+      ? `${KIND_NAME[top.kind]}${top.truncated ? ' [truncated]' : ''} ethertype 0x${top.etherType.toString(16).padStart(4, '0')}`
+      : 'empty frame';
   }
   const ip = d.layers[ipI]!;
   const src = ipAddr(d, ip, 'src');
@@ -111,7 +113,13 @@ function tunnelPrefix(d: Dissection, innerIp: number): string {
     const l = d.layers[i]!;
     if (l.kind === K.VXLAN || l.kind === K.GENEVE || l.kind === K.VXLAN_GPE) parts.push(`${KIND_NAME[l.kind]} vni ${l.vni}`);
     else if (l.kind === K.GRE) parts.push('GRE');
-    else if ((l.kind === K.IPV4 || l.kind === K.IPV6) && i > 0 && d.layers[i + 1] && (d.layers[i + 1]!.kind === K.IPV4 || d.layers[i + 1]!.kind === K.IPV6)) parts.push('IP-in-IP');
+    else if (
+      (l.kind === K.IPV4 || l.kind === K.IPV6) &&
+      i > 0 &&
+      d.layers[i + 1] &&
+      (d.layers[i + 1]!.kind === K.IPV4 || d.layers[i + 1]!.kind === K.IPV6)
+    )
+      parts.push('IP-in-IP');
   }
   return parts.length ? `[${parts.join(' / ')}]` : '';
 }
