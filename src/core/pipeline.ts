@@ -43,6 +43,11 @@ export interface PipelineOptions extends AnalyzeOptions {
  * file name in the message) when a capture cannot be read at all.
  */
 export async function analyzeCaptures(inputs: CaptureInput[], opts: PipelineOptions = {}): Promise<Report> {
+  return (await runAnalysis(inputs, opts)).finish();
+}
+
+/** Like {@link analyzeCaptures}, but returns the analyzer so the report can be built per language. */
+export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions = {}): Promise<Analyzer> {
   const analyzer = new Analyzer(opts);
   const ports = [...new Set([4789, 8472, ...(opts.vxlanPorts ?? [])])];
   let packets = 0;
@@ -91,5 +96,5 @@ export async function analyzeCaptures(inputs: CaptureInput[], opts: PipelineOpti
       throw e;
     }
   }
-  return analyzer.finish();
+  return analyzer;
 }

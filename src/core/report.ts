@@ -117,6 +117,7 @@ export interface SynRetryFinding extends FindingBase {
 
 export interface SimpleFinding extends FindingBase {
   kind: 'tunnel-checksum-bad' | 'checksum-offload' | 'synack-retry' | 'tcp-retransmission';
+  /** Total count (`frames` lists at most the first 500). */
   count?: number;
   client?: string;
   server?: string;
@@ -124,6 +125,8 @@ export interface SimpleFinding extends FindingBase {
 
 export interface ChecksumBadFinding extends FindingBase {
   kind: 'checksum-bad';
+  /** Total count (`frames` lists at most the first 500). */
+  count: number;
   layer: CheckLayer;
   depth: number;
 }
@@ -162,6 +165,8 @@ export interface Report {
   lang: 'en' | 'zh';
   captures: CaptureSummary[];
   checksums: Record<CheckLayer, StatusCounts>;
+  /** The part of `checksums` inside tunnels (depth >= 1). */
+  checksumsInner: Record<CheckLayer, StatusCounts>;
   frames?: FrameReport[];
   findings: Finding[];
   diagnosis: Diagnosis;

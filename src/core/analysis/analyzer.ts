@@ -75,6 +75,7 @@ interface Flow {
   started: boolean;
   recent: number[];
   retrans: number[];
+  retransCount: number;
   client: string;
   server: string;
 }
@@ -89,8 +90,11 @@ interface CaptureState {
   synSig: Map<string, number>;
   dnsSig: Map<string, number>;
   tunnelBad: number[];
-  bad: Map<string, { layer: CheckLayer; depth: number; frames: number[] }>;
+  tunnelBadCount: number;
+  bad: Map<string, { layer: CheckLayer; depth: number; frames: number[]; count: number }>;
   partial: number[];
+  partialCount: number;
+  lastPartial: number;
   lastTs: number;
 }
 
@@ -102,6 +106,8 @@ const DUP_WINDOW_SEC = 1;
 export class Analyzer {
   private readonly caps: CaptureState[] = [];
   private readonly counts = emptyCounts();
+  /** Counts of checksums inside tunnels (depth >= 1); outer = counts - innerCounts. */
+  private readonly innerCounts = emptyCounts();
   private readonly frames: FrameReport[] | null;
   private readonly lang: Lang;
   private readonly maxFrames: number;
@@ -135,8 +141,11 @@ export class Analyzer {
       synSig: new Map(),
       dnsSig: new Map(),
       tunnelBad: [],
+      tunnelBadCount: 0,
       bad: new Map(),
       partial: [],
+      partialCount: 0,
+      lastPartial: 0,
       lastTs: -Infinity,
     });
     return this.caps.length - 1;
@@ -196,17 +205,23 @@ export class Analyzer {
     for (let i = 0; i < d.nChecks; i++) {
       const c = d.checks[i]!;
       (counts[c.layer] as StatusCounts)[c.status]++;
+      if (c.depth > 0) (this.innerCounts[c.layer] as StatusCounts)[c.status]++;
       if (c.tunnelOuter && outerIdx < 0) outerIdx = i;
       if (c.status === 'bad') {
-        if (c.tunnelOuter) pushCapped(st.tunnelBad, n, this.maxFrames);
-        else {
+        if (c.tunnelOuter) {
+          st.tunnelBadCount++;
+          pushCapped(st.tunnelBad, n, this.maxFrames);
+        } else {
           const key = `${c.layer}@${c.depth}`;
           let g = st.bad.get(key);
-          if (!g) st.bad.set(key, (g = { layer: c.layer, depth: c.depth, frames: [] }));
+          if (!g) st.bad.set(key, (g = { layer: c.layer, depth: c.depth, frames: [], count: 0 }));
+          g.count++;
           pushCapped(g.frames, n, this.maxFrames);
         }
-      } else if (c.status === 'partial') {
-        if (st.partial[st.partial.length - 1] !== n) pushCapped(st.partial, n, this.maxFrames);
+      } else if (c.status === 'partial' && st.lastPartial !== n) {
+        st.lastPartial = n;
+        st.partialCount++;
+        pushCapped(st.partial, n, this.maxFrames);
       }
     }
     if (this.frames) this.frames.push(frameReport(cap, n, ts, d));
@@ -277,12 +292,16 @@ export class Analyzer {
         started: true,
         recent: [],
         retrans: [],
+        retransCount: 0,
         client: endpoint(ipAddr(d, ip, 'src'), tl.srcPort),
         server: endpoint(ipAddr(d, ip, 'dst'), tl.dstPort),
       };
       st.flows.set(key, fl);
     } else if (((end - fl.maxEnd) | 0) <= 0) {
-      if (!fl.recent.includes(id)) pushCapped(fl.retrans, n, this.maxFrames);
+      if (!fl.recent.includes(id)) {
+        fl.retransCount++;
+        pushCapped(fl.retrans, n, this.maxFrames);
+      }
     } else fl.maxEnd = end;
     fl.recent.push(id);
     if (fl.recent.length > RECENT_IDS) fl.recent.shift();
@@ -327,37 +346,41 @@ export class Analyzer {
     }
   }
 
-  /** Build findings, two-capture matches and the diagnosis. */
-  finish(): Report {
+  /**
+   * Build findings, two-capture matches and the diagnosis. May be called again with another
+   * language: the state is not consumed.
+   */
+  finish(lang: Lang = this.lang): Report {
     const findings: Finding[] = [];
-    const L = t(this.lang);
+    const L = t(lang);
     this.caps.forEach((st, cap) => {
       const other = this.caps.length === 2 ? this.caps[1 - cap]! : null;
       for (const c of st.conns.values()) {
         if (c.attempts.length < 2) continue;
-        findings.push(this.synFinding(st, cap, c, other));
+        findings.push(this.synFinding(st, cap, c, other, lang));
       }
       for (const g of st.dns.values()) {
-        const f = this.dnsFinding(st, cap, g, other);
+        const f = this.dnsFinding(st, cap, g, other, lang);
         if (f) findings.push(f);
       }
       if (st.tunnelBad.length) {
         findings.push({
           kind: 'tunnel-checksum-bad',
           severity: 'error',
-          title: L.tunnelBadTitle(st.tunnelBad.length),
+          title: L.tunnelBadTitle(st.tunnelBadCount),
           capture: cap,
           frames: st.tunnelBad,
-          count: st.tunnelBad.length,
+          count: st.tunnelBadCount,
         });
       }
       for (const g of st.bad.values()) {
         findings.push({
           kind: 'checksum-bad',
           severity: 'warning',
-          title: L.checksumBadTitle(g.layer, g.depth, g.frames.length),
+          title: L.checksumBadTitle(g.layer, g.depth, g.count),
           capture: cap,
           frames: g.frames,
+          count: g.count,
           layer: g.layer,
           depth: g.depth,
         });
@@ -380,10 +403,10 @@ export class Analyzer {
         const fr: SimpleFinding = {
           kind: 'tcp-retransmission',
           severity: 'info',
-          title: L.retransTitle(fl.client, fl.server, fl.retrans.length),
+          title: L.retransTitle(fl.client, fl.server, fl.retransCount),
           capture: cap,
           frames: fl.retrans,
-          count: fl.retrans.length,
+          count: fl.retransCount,
           client: fl.client,
           server: fl.server,
         };
@@ -393,10 +416,10 @@ export class Analyzer {
         findings.push({
           kind: 'checksum-offload',
           severity: 'info',
-          title: L.offloadTitle(st.partial.length),
+          title: L.offloadTitle(st.partialCount),
           capture: cap,
           frames: st.partial,
-          count: st.partial.length,
+          count: st.partialCount,
         });
       }
     });
@@ -412,22 +435,23 @@ export class Analyzer {
     findings.sort((a, b) => (order[a.kind] ?? 9) - (order[b.kind] ?? 9) || weight(b) - weight(a) || a.capture - b.capture);
     const report: Report = {
       version: 1,
-      lang: this.lang,
+      lang,
       captures: this.caps.map((c) => c.summary),
       checksums: this.counts,
+      checksumsInner: this.innerCounts,
       findings,
       diagnosis: diagnose(
         findings,
         this.caps.map((c) => c.summary),
-        this.lang,
+        lang,
       ),
     };
     if (this.frames) report.frames = this.frames;
     return report;
   }
 
-  private synFinding(st: CaptureState, cap: number, c: Conn, other: CaptureState | null): SynRetryFinding {
-    const L = t(this.lang);
+  private synFinding(st: CaptureState, cap: number, c: Conn, other: CaptureState | null, lang: Lang): SynRetryFinding {
+    const L = t(lang);
     const first = c.attempts[0]!.ts;
     const last = c.attempts[c.attempts.length - 1]!.ts;
     // The answer that counts is the one to the last attempt: an earlier SYN-ACK followed by
@@ -466,7 +490,7 @@ export class Analyzer {
     return f;
   }
 
-  private dnsFinding(st: CaptureState, cap: number, g: DnsGroup, other: CaptureState | null): DnsFinding | null {
+  private dnsFinding(st: CaptureState, cap: number, g: DnsGroup, other: CaptureState | null, lang: Lang): DnsFinding | null {
     const pending: Tx[] = [];
     for (const list of g.pending.values()) pending.push(...list);
     if (!pending.length) return null;
@@ -479,7 +503,7 @@ export class Analyzer {
     const f: DnsFinding = {
       kind: 'dns-unanswered',
       severity: g.answeredKeys.size ? 'warning' : 'error',
-      title: t(this.lang).dnsTitle(g.name, g.server, pending.length, g.answeredKeys.size),
+      title: t(lang).dnsTitle(g.name, g.server, pending.length, g.answeredKeys.size),
       capture: cap,
       frames: pending.map((p) => p.frame),
       name: g.name,

@@ -14,7 +14,11 @@ const badCount = (f: Retry) => f.attemptList.filter((a) => a.outerChecksum === '
 export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: Lang): Diagnosis {
   const L = t(lang);
   const retries = findings.filter((f): f is Retry => f.kind === 'syn-retry' || f.kind === 'dns-unanswered');
-  const offload = findings.filter((f) => f.kind === 'checksum-offload').reduce((n, f) => n + f.frames.length, 0);
+  const total = (kind: string) =>
+    findings
+      .filter((f) => f.kind === kind)
+      .reduce((n, f) => n + ('count' in f && f.count !== undefined ? f.count : f.frames.length), 0);
+  const offload = total('checksum-offload');
   const packets = captures.reduce((n, c) => n + c.packets, 0);
   const base: Diagnosis = {
     cause: null,
@@ -129,8 +133,8 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
     };
   }
 
-  const tunnelBad = findings.filter((f) => f.kind === 'tunnel-checksum-bad').reduce((n, f) => n + f.frames.length, 0);
-  const otherBad = findings.filter((f) => f.kind === 'checksum-bad').reduce((n, f) => n + f.frames.length, 0);
+  const tunnelBad = total('tunnel-checksum-bad');
+  const otherBad = total('checksum-bad');
   if (tunnelBad || otherBad) {
     const f = findings.find((x) => x.kind === 'tunnel-checksum-bad') ?? findings.find((x) => x.kind === 'checksum-bad')!;
     return {

@@ -95,7 +95,7 @@ const en: Messages = {
       ? ` Attempt ${p.okAttempt} left with ${p.okState} and got through${p.delay !== null ? `, after ${fmtS(p.delay)} s` : ''}.`
       : '') +
     ' This is the known VXLAN checksum bug of Kubernetes overlays (flannel/calico): packets marked for masquerade are SNATed a second time and the kernel writes a bad outer checksum while transmit offload is pending.',
-  synConnWhat: (c, s) => `The TCP connection ${c} → ${s} needed several SYNs`,
+  synConnWhat: (c, s) => `The TCP connection ${c} → ${s} had to send its SYN again and again`,
   dnsWhat: (name, server) => `DNS queries for ${name} to ${server} went unanswered`,
   synDroppedSummary: (p) =>
     `The TCP connection ${p.client} → ${p.server} needed ${p.attempts} SYN attempts (${p.ladder}); ${p.outcome === 'established' ? `it was established after ${fmtS(p.delay ?? 0)} s` : p.outcome === 'reset' ? `it was reset after ${fmtS(p.delay ?? 0)} s` : p.outcome === 'failed' ? 'it was never answered' : 'the capture ends before an answer'}. The SYNs left this capture point intact (${p.outer}), so the loss happened after it: in the network, or on the receiving host (firewall, conntrack, checksum drop on a path not seen here).`,
@@ -173,7 +173,7 @@ const zh: Messages = {
       ? `第 ${p.okAttempt} 次尝试的外层为${p.okState}，因而送达${p.delay !== null ? `（耗时 ${fmtS(p.delay)} 秒）` : ''}。`
       : '') +
     '这是 Kubernetes 覆盖网络（flannel/calico）中已知的 VXLAN 校验和缺陷：被标记为需要伪装的报文被第二次 SNAT，内核在发送卸载尚未完成时写入了错误的外层校验和。',
-  synConnWhat: (c, s) => `TCP 连接 ${c} → ${s} 需要多次发送 SYN`,
+  synConnWhat: (c, s) => `TCP 连接 ${c} → ${s} 不得不一再重发 SYN`,
   dnsWhat: (name, server) => `发往 ${server} 的 ${name} DNS 查询没有应答`,
   synDroppedSummary: (p) =>
     `TCP 连接 ${p.client} → ${p.server} 发送了 ${p.attempts} 次 SYN（${p.ladder}）；${p.outcome === 'established' ? `${fmtS(p.delay ?? 0)} 秒后才建立` : p.outcome === 'reset' ? `${fmtS(p.delay ?? 0)} 秒后被重置` : p.outcome === 'failed' ? '始终没有应答' : '抓包结束前没有应答'}。这些 SYN 离开本抓包点时完好无损（${p.outer}），所以丢失发生在此之后：在网络中，或在接收主机上（防火墙、conntrack、本抓包看不到的路径上的校验和丢弃）。`,

@@ -1,0 +1,185 @@
+/**
+ * End-to-end: the app in Debian's Chromium against the production build. Screenshots land in
+ * e2e-artifacts/ (look at them).
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateCapture } from '../bench/generate';
+
+const SCEN = resolve('../shared/captures/scenarios');
+const ART = resolve('e2e-artifacts');
+mkdirSync(ART, { recursive: true });
+const TMP = join(tmpdir(), 'pcap-doctor-e2e');
+mkdirSync(TMP, { recursive: true });
+
+/** Fail the test if any request leaves the page's origin. */
+function guardOrigin(page: Page): string[] {
+  const foreign: string[] = [];
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith('http://127.0.0.1:4173/') && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
+  });
+  return foreign;
+}
+
+async function markers(page: Page) {
+  const els = page.getByTestId('syn-attempt');
+  const n = await els.count();
+  const out: { offset: number; outer: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push({
+      offset: Number(await els.nth(i).getAttribute('data-offset-sec')),
+      outer: (await els.nth(i).getAttribute('data-outer-checksum'))!,
+    });
+  }
+  return out.sort((a, b) => a.offset - b.offset);
+}
+
+const SCENARIOS = [
+  {
+    file: 'tke-63s-sender-eth0.pcap',
+    cause: 'vxlan-checksum-drop',
+    count: 7,
+    last: 63.137,
+    outer: ['bad', 'bad', 'bad', 'bad', 'bad', 'bad', 'zero'],
+  },
+  { file: 'tke-63s-sender-flannel1.pcap', cause: 'syn-dropped', count: 7, last: 63.137, outer: Array(7).fill('none') },
+  { file: 'dns-vxlan-bad-outer.pcap', cause: 'vxlan-checksum-drop', count: 3, last: 10.004, outer: ['bad', 'bad', 'bad'] },
+];
+
+test.describe('scenarios through the file input', () => {
+  for (const s of SCENARIOS) {
+    test(s.file, async ({ page }) => {
+      const foreign = guardOrigin(page);
+      await page.goto('/');
+      await page.getByTestId('file-input').setInputFiles(join(SCEN, s.file));
+      const diag = page.getByTestId('diagnosis');
+      await expect(diag).toBeVisible();
+      await expect(diag).toHaveAttribute('data-cause', s.cause);
+      await expect(page.getByTestId('syn-attempt')).toHaveCount(s.count);
+      const m = await markers(page);
+      expect(m[m.length - 1]!.offset).toBeCloseTo(s.last, 2);
+      expect(m.map((x) => x.outer)).toEqual(s.outer);
+      expect(foreign).toEqual([]);
+    });
+  }
+});
+
+test('the sample button, the evidence, the packet detail and the filter', async ({ page }) => {
+  const foreign = guardOrigin(page);
+  await page.goto('/');
+  await page.getByTestId('sample').click();
+  await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
+  await expect(page.getByTestId('syn-attempt')).toHaveCount(7);
+  const m = await markers(page);
+  expect(m[6]!.offset).toBeCloseTo(63.137, 2);
+  await expect(page.getByTestId('answer-marker')).toHaveCount(1);
+  // Click evidence frame 1: the detail shows the bad outer UDP checksum with the right value.
+  await page.getByTestId('evidence-frame').first().click();
+  const detail = page.getByTestId('packet-detail');
+  await expect(detail).toContainText('Frame 1');
+  await expect(detail.locator('[data-testid="check-verdict"][data-status="bad"]')).toContainText('0xd553');
+  // Filter.
+  await page.getByTestId('filter').fill('checksum.bad');
+  await page.getByTestId('filter').press('Enter');
+  await expect(page.getByTestId('packet-row')).toHaveCount(6);
+  await page.getByTestId('filter').fill('tcp.port==');
+  await page.getByTestId('filter').press('Enter');
+  await expect(page.getByTestId('filter-error')).toBeVisible();
+  expect(foreign).toEqual([]);
+});
+
+test('two capture points show two lanes', async ({ page }) => {
+  await page.goto('/');
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([join(SCEN, 'tke-63s-sender-eth0.pcap'), join(SCEN, 'tke-63s-sender-flannel1.pcap')]);
+  await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
+  await expect(page.getByTestId('syn-attempt')).toHaveCount(7);
+  await expect(page.getByTestId('other-lane-marker')).toHaveCount(7);
+  await page.screenshot({ path: join(ART, 'two-lanes.png'), fullPage: true });
+});
+
+test('a corrupt file shows its error; a truncated one keeps partial results', async ({ page }) => {
+  const junk = join(TMP, 'junk.pcap');
+  writeFileSync(junk, 'definitely not a packet capture');
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(junk);
+  await expect(page.getByTestId('error')).toContainText('not a pcap or pcapng file (magic 0x64656669 at byte 0)');
+  const cut = join(TMP, 'cut.pcap');
+  const b = readFileSync(join(SCEN, 'tke-63s-sender-eth0.pcap'));
+  writeFileSync(cut, b.subarray(0, b.length - 7));
+  await page.getByTestId('file-input').setInputFiles(cut);
+  await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
+  await expect(page.getByTestId('file-errors')).toContainText('capture ends inside a record');
+});
+
+test.describe('large captures', () => {
+  const big = join(TMP, 'big.pcap');
+  const mid = join(TMP, 'mid.pcap');
+  test.beforeAll(async () => {
+    await generateCapture(big, 300 * 1048576);
+    await generateCapture(mid, 40 * 1048576);
+  });
+
+  test('cancel mid-way terminates the worker; the next analysis starts a fresh one', async ({ page }) => {
+    await page.goto('/');
+    await page.evaluate(() => {
+      (window as unknown as { longTasks: number[] }).longTasks = [];
+      new PerformanceObserver((l) =>
+        l.getEntries().forEach((e) => (window as unknown as { longTasks: number[] }).longTasks.push(e.duration)),
+      ).observe({ type: 'longtask' });
+    });
+    await page.getByTestId('file-input').setInputFiles(big);
+    await expect(page.getByTestId('progress')).toBeVisible();
+    await expect(page.getByTestId('progress')).toContainText(/MiB \/ 300\.0 MiB/);
+    await page.waitForTimeout(1500);
+    const during = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    expect(Math.max(0, ...during), 'main thread long tasks while decoding (ms)').toBeLessThan(50);
+    await page.getByTestId('cancel').click();
+    await expect(page.getByTestId('progress')).toHaveCount(0);
+    await expect(page.getByTestId('notice')).toBeVisible();
+    await page.getByTestId('sample').click();
+    await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
+  });
+
+  test('opening another file cancels the current one', async ({ page }) => {
+    await page.goto('/');
+    await page.getByTestId('file-input').setInputFiles(big);
+    await expect(page.getByTestId('progress')).toBeVisible();
+    await page.getByTestId('file-input').setInputFiles(join(SCEN, 'dns-vxlan-bad-outer.pcap'));
+    await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
+    await expect(page.getByTestId('syn-attempt')).toHaveCount(3);
+  });
+
+  test('the packet list is virtualised: hundreds of thousands of rows, few in the DOM', async ({ page }) => {
+    await page.goto('/');
+    await page.getByTestId('file-input').setInputFiles(mid);
+    await expect(page.getByTestId('diagnosis')).toBeVisible({ timeout: 60_000 });
+    const rows = page.getByTestId('packet-row');
+    await expect(rows.first()).toContainText('1');
+    expect(await rows.count()).toBeLessThan(150);
+    await page.getByTestId('packet-list').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(rows.last()).not.toContainText('…');
+    const lastN = Number(await rows.last().locator('.c-no').textContent());
+    expect(lastN).toBeGreaterThan(90_000);
+  });
+});
+
+test('screenshots of the result view in both themes and languages', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('sample').click();
+  await expect(page.getByTestId('diagnosis')).toBeVisible();
+  await page.getByTestId('evidence-frame').first().click();
+  await page.screenshot({ path: join(ART, 'result-light.png'), fullPage: true });
+  await page.getByTestId('theme').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', /dark|light/);
+  await page.screenshot({ path: join(ART, 'result-dark.png'), fullPage: true });
+  await page.getByTestId('lang').click();
+  await expect(page.getByTestId('diagnosis')).toContainText('诊断');
+  await page.screenshot({ path: join(ART, 'result-zh.png'), fullPage: true });
+  await page.goto('/');
+  await page.screenshot({ path: join(ART, 'landing.png') });
+});

@@ -1,0 +1,269 @@
+/** The application shell: header, landing drop zone, progress, errors, and the result view. */
+import { useEffect, useRef, useState, type DragEvent, type JSX } from 'react';
+import type { CaptureSource } from '../../workers/api';
+import { Diagnosis } from './Diagnosis';
+import { strings } from './i18n';
+import { PacketDetail, PacketList } from './Packets';
+import { useApp, useReport } from './store';
+import { ChecksumTable, Findings } from './Summary';
+import { Timeline } from './Timeline';
+
+/** Bundled samples (copied from shared/captures/scenarios into public/samples). */
+const SAMPLE_BASE = `${import.meta.env.BASE_URL}samples/`;
+const SAMPLES = {
+  eth0: { url: `${SAMPLE_BASE}tke-63s-sender-eth0.pcap`, name: 'tke-63s-sender-eth0.pcap' },
+  flannel: { url: `${SAMPLE_BASE}tke-63s-sender-flannel1.pcap`, name: 'tke-63s-sender-flannel1.pcap' },
+  dns: { url: `${SAMPLE_BASE}dns-vxlan-bad-outer.pcap`, name: 'dns-vxlan-bad-outer.pcap' },
+};
+const sampleSource = (s: { url: string; name: string }): CaptureSource => ({ kind: 'url', url: s.url, name: s.name });
+
+function filesToSources(list: FileList | File[] | null | undefined): CaptureSource[] {
+  return Array.from(list ?? [])
+    .slice(0, 2)
+    .map((file) => ({ kind: 'file', file }));
+}
+
+function Header(): JSX.Element {
+  const { lang, theme, setLang, setTheme, phase, reset } = useApp();
+  const S = strings(lang);
+  return (
+    <header className="top">
+      <button className="brand" onClick={reset} aria-label={S.newFile} disabled={phase === 'idle'}>
+        <svg width="26" height="26" viewBox="0 0 32 32" aria-hidden="true">
+          <rect x="1" y="1" width="30" height="30" rx="7" fill="var(--accent)" />
+          <path
+            d="M6 20h5l3-9 4 14 3-8h5"
+            fill="none"
+            stroke="#fff"
+            strokeWidth="2.6"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
+        </svg>
+        <span>{S.title}</span>
+      </button>
+      <span className="privacy muted">{S.privacy}</span>
+      <div className="tools">
+        {phase === 'done' && (
+          <button onClick={reset} data-testid="new-file">
+            {S.newFile}
+          </button>
+        )}
+        <button onClick={() => setLang(lang === 'en' ? 'zh' : 'en')} data-testid="lang" lang={lang === 'en' ? 'zh-CN' : 'en'}>
+          {S.language}
+        </button>
+        <button onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} data-testid="theme" aria-label={S.theme}>
+          {theme === 'dark' ? `☀ ${S.light}` : `☾ ${S.dark}`}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+/** The file input is always in the DOM (testability contract), visually part of the drop zone. */
+function FileInput(): JSX.Element {
+  const open = useApp((s) => s.open);
+  const lang = useApp((s) => s.lang);
+  const S = strings(lang);
+  const ref = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <input
+        ref={ref}
+        id="file-input"
+        type="file"
+        multiple
+        data-testid="file-input"
+        accept=".pcap,.pcapng,.cap,.gz,.pcap.gz,.pcapng.gz,application/vnd.tcpdump.pcap"
+        className="sr-only"
+        onChange={(e) => {
+          const s = filesToSources(e.target.files);
+          e.target.value = '';
+          if (s.length) void open(s);
+        }}
+      />
+      <label htmlFor="file-input" className="button primary" tabIndex={-1}>
+        {S.choose}
+      </label>
+    </>
+  );
+}
+
+function Landing(): JSX.Element {
+  const { lang, open, notice, error } = useApp();
+  const S = strings(lang);
+  const [over, setOver] = useState(false);
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    const s = filesToSources(e.dataTransfer.files);
+    if (s.length) void open(s);
+  };
+  return (
+    <main className="landing">
+      <p className="tagline">{S.tagline}</p>
+      <div
+        className={`dropzone${over ? ' over' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+        data-testid="dropzone"
+      >
+        <svg width="64" height="64" viewBox="0 0 24 24" aria-hidden="true" className="drop-icon">
+          <path
+            d="M12 3v12m0 0l-4-4m4 4l4-4M4 17v3h16v-3"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.6"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
+        </svg>
+        <p className="drop-title">{S.drop}</p>
+        <p className="muted">{S.dropHint}</p>
+        <div className="actions">
+          <FileInput />
+          <button className="primary" onClick={() => void open([sampleSource(SAMPLES.eth0)])} data-testid="sample">
+            {S.sample}
+          </button>
+        </div>
+        <div className="actions secondary">
+          <button onClick={() => void open([sampleSource(SAMPLES.dns)])} data-testid="sample-dns">
+            {S.sampleDns}
+          </button>
+          <button onClick={() => void open([sampleSource(SAMPLES.eth0), sampleSource(SAMPLES.flannel)])} data-testid="sample-two">
+            {S.sampleTwo}
+          </button>
+        </div>
+      </div>
+      {notice === 'cancelled' && (
+        <p className="notice" role="status" data-testid="notice">
+          {S.cancelled}
+        </p>
+      )}
+      {error && <ErrorView />}
+    </main>
+  );
+}
+
+function ErrorView(): JSX.Element {
+  const { lang, error } = useApp();
+  const S = strings(lang);
+  return (
+    <div className="error" role="alert" data-testid="error">
+      <h2>{S.errorTitle}</h2>
+      <p>{error?.message}</p>
+      {error && error.offset >= 0 && <p className="muted">byte {error.offset}</p>}
+    </div>
+  );
+}
+
+function ProgressView(): JSX.Element {
+  const { lang, progress, cancel } = useApp();
+  const S = strings(lang);
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(performance.now()), 250);
+    return () => clearInterval(t);
+  }, []);
+  const p = progress;
+  const pct = p && p.total ? Math.min(100, (100 * p.bytes) / p.total) : null;
+  const secs = p ? Math.max(0.001, (now - p.startedAt) / 1000) : 1;
+  return (
+    <main className="loading">
+      <div className="progress-card" data-testid="progress" aria-busy="true">
+        <h2>
+          {S.decoding} {p?.names[p.capture] ?? ''}
+        </h2>
+        <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
+          <div className={`fill${pct === null ? ' indeterminate' : ''}`} style={{ width: pct === null ? '35%' : `${pct}%` }} />
+        </div>
+        <p className="stats">
+          {p
+            ? `${(p.bytes / 1048576).toFixed(1)} MiB${p.total ? ` / ${(p.total / 1048576).toFixed(1)} MiB` : ''} · ${p.packets.toLocaleString()} ${S.packets} · ${S.rate(p.bytes / 1e6 / secs)}`
+            : ''}
+        </p>
+        <button onClick={cancel} data-testid="cancel" className="danger">
+          {S.cancel}
+        </button>
+      </div>
+    </main>
+  );
+}
+
+function Results(): JSX.Element | null {
+  const report = useReport();
+  if (!report) return null;
+  return (
+    <main className="results">
+      <div className="col-main">
+        <Diagnosis report={report} />
+        <Timeline report={report} />
+      </div>
+      <div className="col-side">
+        <Findings report={report} />
+        <ChecksumTable report={report} />
+      </div>
+      <div className="col-wide">
+        <PacketList />
+        <PacketDetail />
+      </div>
+    </main>
+  );
+}
+
+export function App(): JSX.Element {
+  const { phase, theme, lang, open } = useApp();
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [theme, lang]);
+  // Paste a file anywhere, and drop anywhere once a result is shown.
+  useEffect(() => {
+    const onPaste = (e: ClipboardEvent) => {
+      const s = filesToSources(e.clipboardData?.files);
+      if (s.length) void open(s);
+    };
+    window.addEventListener('paste', onPaste);
+    return () => window.removeEventListener('paste', onPaste);
+  }, [open]);
+  return (
+    <div
+      className="app"
+      onDragOver={(e) => phase !== 'idle' && e.preventDefault()}
+      onDrop={(e) => {
+        if (phase === 'idle') return;
+        e.preventDefault();
+        const s = filesToSources(e.dataTransfer.files);
+        if (s.length) void open(s);
+      }}
+    >
+      <Header />
+      {phase === 'loading' ? <ProgressView /> : phase === 'done' ? <Results /> : <Landing />}
+      {(phase === 'done' || phase === 'loading') && <FileInputHidden />}
+    </div>
+  );
+}
+
+/** Keep the file input available after a result is shown (open another capture). */
+function FileInputHidden(): JSX.Element {
+  const open = useApp((s) => s.open);
+  return (
+    <input
+      type="file"
+      multiple
+      data-testid="file-input"
+      className="sr-only"
+      aria-hidden="true"
+      tabIndex={-1}
+      onChange={(e) => {
+        const s = filesToSources(e.target.files);
+        e.target.value = '';
+        if (s.length) void open(s);
+      }}
+    />
+  );
+}

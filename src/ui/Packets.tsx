@@ -1,0 +1,284 @@
+/**
+ * Packet list, virtualised (only visible rows exist in the DOM; rows are fetched from the worker
+ * a page at a time), with a display filter; packet detail tree and hex view of the selected one.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState, type JSX, type KeyboardEvent } from 'react';
+import type { PacketView, Row } from '../../workers/api';
+import type { LayerDetail } from '../core/decode/detail';
+import { strings } from './i18n';
+import { Swatch } from './palette';
+import { bridge, useApp } from './store';
+
+const PAGE = 200;
+const ROW_H = 26;
+
+export function PacketList(): JSX.Element {
+  const { lang, capture, rowCount, listVersion, frame, scrollTo, filterResult, filter, applyFilter, selectFrame, reports } =
+    useApp();
+  const S = strings(lang);
+  const parent = useRef<HTMLDivElement>(null);
+  const [rows, setRows] = useState<Map<number, Row>>(new Map());
+  const pending = useRef(new Set<number>());
+  const [draft, setDraft] = useState(filter);
+  const total = reports?.en.captures[capture]?.packets ?? rowCount;
+
+  // No React Compiler here: the virtualizer is read afresh on every render, by design.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const v = useVirtualizer({ count: rowCount, getScrollElement: () => parent.current, estimateSize: () => ROW_H, overscan: 30 });
+  const items = v.getVirtualItems();
+
+  useEffect(() => {
+    setRows(new Map());
+    pending.current.clear();
+  }, [listVersion, capture]);
+
+  useEffect(() => setDraft(filter), [filter]);
+
+  // Fetch the pages covering the visible range.
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) {
+      if (pending.current.has(p) || rows.has(p * PAGE)) continue;
+      pending.current.add(p);
+      const version = listVersion;
+      void bridge.api.rows(capture, p * PAGE, PAGE).then((got) => {
+        if (version !== useApp.getState().listVersion) return;
+        setRows((m) => {
+          const next = new Map(m);
+          got.forEach((r, k) => next.set(p * PAGE + k, r));
+          return next;
+        });
+      });
+    }
+  }, [first, last, capture, listVersion, rows]);
+
+  useEffect(() => {
+    if (scrollTo !== null) v.scrollToIndex(scrollTo, { align: 'center' });
+  }, [scrollTo, v]);
+
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    const idx = [...rows.entries()].find(([, r]) => r.n === frame)?.[0] ?? -1;
+    const next = rows.get(Math.max(0, Math.min(rowCount - 1, idx + (e.key === 'ArrowDown' ? 1 : -1))));
+    if (next) void selectFrame(capture, next.n);
+  };
+
+  return (
+    <section className="panel packets" aria-label={S.packetList}>
+      <div className="panel-head">
+        <h2>
+          {S.packetList} <span className="count">{filter ? S.matches(rowCount, total) : rowCount}</span>
+        </h2>
+        {reports && reports.en.captures.length > 1 && (
+          <select aria-label={S.captures} value={capture} onChange={(e) => void selectFrame(Number(e.target.value), 1)}>
+            {reports.en.captures.map((c, i) => (
+              <option key={i} value={i}>
+                {c.file}
+              </option>
+            ))}
+          </select>
+        )}
+      </div>
+      <form
+        className="filter"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void applyFilter(draft);
+        }}
+      >
+        <label htmlFor="filter" className="sr-only">
+          {S.filter}
+        </label>
+        <input
+          id="filter"
+          data-testid="filter"
+          value={draft}
+          placeholder={S.filterPlaceholder}
+          onChange={(e) => setDraft(e.target.value)}
+          aria-invalid={filterResult?.ok === false}
+          spellCheck={false}
+        />
+        <button type="submit">{S.apply}</button>
+      </form>
+      {filterResult?.ok === false && (
+        <p className="filter-error" role="alert" data-testid="filter-error">
+          {filterResult.error}
+        </p>
+      )}
+      <div className="list-head" aria-hidden="true">
+        <span className="c-no">{S.no}</span>
+        <span className="c-time">+s</span>
+        <span className="c-len">{S.length}</span>
+        <span className="c-sum">{S.summary}</span>
+        <span className="c-ck">{S.checksums}</span>
+      </div>
+      <div
+        ref={parent}
+        className="list"
+        tabIndex={0}
+        onKeyDown={onKey}
+        role="listbox"
+        aria-label={S.packetList}
+        data-testid="packet-list"
+      >
+        <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+          {items.map((it) => {
+            const r = rows.get(it.index);
+            return (
+              <div
+                key={it.key}
+                role="option"
+                aria-selected={r ? r.n === frame : false}
+                className={`row${r && r.n === frame ? ' selected' : ''}${r ? ` w-${r.worst}` : ''}`}
+                style={{ position: 'absolute', top: 0, transform: `translateY(${it.start}px)`, height: ROW_H, width: '100%' }}
+                onClick={() => r && void selectFrame(capture, r.n)}
+                data-testid="packet-row"
+              >
+                {r ? (
+                  <>
+                    <span className="c-no">{r.n}</span>
+                    <span className="c-time">{r.rel.toFixed(6)}</span>
+                    <span className="c-len">{r.len}</span>
+                    <span className="c-sum">{r.summary}</span>
+                    <span className="c-ck">
+                      {r.checks.map((c, k) => (
+                        <span key={k} title={`${c.layer}@${c.depth}: ${c.status}`} className="ck">
+                          <Swatch state={c.status} />
+                        </span>
+                      ))}
+                    </span>
+                  </>
+                ) : (
+                  <span className="c-sum muted">…</span>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+export function PacketDetail(): JSX.Element {
+  const { lang, capture, frame } = useApp();
+  const S = strings(lang);
+  const [p, setP] = useState<PacketView | null>(null);
+  const [hl, setHl] = useState<[number, number] | null>(null);
+  useEffect(() => {
+    if (frame === null) return;
+    let live = true;
+    void bridge.api.packet(capture, frame).then((x) => {
+      if (live) {
+        setP(x);
+        setHl(null);
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, [capture, frame]);
+  if (frame === null || !p) {
+    return (
+      <section className="panel detail" aria-label={S.detail}>
+        <h2>{S.detail}</h2>
+        <p className="muted">{S.selectPacket}</p>
+      </section>
+    );
+  }
+  return (
+    <section className="panel detail" aria-label={S.detail} data-testid="packet-detail">
+      <h2>
+        {S.detail}: {S.frame} {p.n}
+      </h2>
+      <p className="muted">
+        {new Date(p.ts * 1000).toISOString().replace('T', ' ').replace('Z', ' UTC')} · {p.len} / {p.origLen} bytes · link type{' '}
+        {p.linkType}
+      </p>
+      <div className="detail-grid">
+        <ul className="tree">
+          {p.layers.map((l, i) => (
+            <LayerNode key={i} l={l} onField={setHl} S={S} />
+          ))}
+        </ul>
+        <HexView bytes={p.bytes} hl={hl} />
+      </div>
+    </section>
+  );
+}
+
+function LayerNode({
+  l,
+  onField,
+  S,
+}: {
+  l: LayerDetail;
+  onField: (r: [number, number]) => void;
+  S: ReturnType<typeof strings>;
+}): JSX.Element {
+  return (
+    <li>
+      <details open>
+        <summary onClick={() => onField([l.start, l.end])}>
+          <b>{l.name}</b>
+          {l.depth > 0 && <span className="depth"> depth {l.depth}</span>}
+          {l.quoted && <span className="depth"> (quoted)</span>} <span className="muted">{l.summary}</span>
+          {l.truncated && <span className="warn"> [truncated]</span>}
+          {l.invalid && <span className="warn"> [{l.invalid}]</span>}
+        </summary>
+        <ul>
+          {l.fields.map((f, k) => (
+            <li key={k}>
+              <button className="field" onClick={() => onField([f.start, f.end])}>
+                {f.name}: <span className="val">{f.value}</span>
+              </button>
+            </li>
+          ))}
+          {l.checks.map((c, k) => (
+            <li key={`c${k}`} className={`check st-${c.status}`} data-testid="check-verdict" data-status={c.status}>
+              <button className="field" onClick={() => onField([c.fieldStart, c.fieldStart + 2])}>
+                <Swatch state={c.status} /> {c.layer.toUpperCase()} checksum{c.tunnel ? ` (${S.outer})` : ''}:{' '}
+                <b>{S.states[c.status]}</b>
+                {c.stored !== null && ` · ${S.stored} 0x${c.stored.toString(16).padStart(4, '0')}`}
+                {c.computed !== null && c.status !== 'good' && ` · ${S.computed} 0x${c.computed.toString(16).padStart(4, '0')}`}
+                {c.reason && <span className="muted"> · {c.reason}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </li>
+  );
+}
+
+function HexView({ bytes, hl }: { bytes: Uint8Array; hl: [number, number] | null }): JSX.Element {
+  const lines: JSX.Element[] = [];
+  for (let o = 0; o < bytes.length && o < 16 * 512; o += 16) {
+    const cells: JSX.Element[] = [];
+    let ascii = '';
+    for (let i = o; i < Math.min(o + 16, bytes.length); i++) {
+      const on = hl && i >= hl[0] && i < hl[1];
+      cells.push(
+        <span key={i} className={on ? 'hl' : undefined}>
+          {bytes[i]!.toString(16).padStart(2, '0')}
+        </span>,
+      );
+      const b = bytes[i]!;
+      ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+    }
+    lines.push(
+      <div key={o} className="hexline">
+        <span className="off">{o.toString(16).padStart(4, '0')}</span> <span className="bytes">{cells}</span>{' '}
+        <span className="ascii">{ascii}</span>
+      </div>,
+    );
+  }
+  return (
+    <div className="hex" data-testid="hex" aria-label="hex">
+      {lines}
+    </div>
+  );
+}

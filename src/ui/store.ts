@@ -1,0 +1,178 @@
+/**
+ * App state (Zustand). The store owns the worker bridge; components read state and call
+ * actions. Capture bytes never live here: only the report and small pages of rows.
+ */
+import { create } from 'zustand';
+import type { Lang } from '../core/analysis/i18n';
+import type { CoreError } from '../core/errors';
+import type { Report } from '../core/report';
+import type { Progress } from '../core/pipeline';
+import type { CaptureSource, FilterResult } from '../../workers/api';
+import { WorkerBridge } from './bridge';
+
+export type Phase = 'idle' | 'loading' | 'done' | 'error';
+export type Theme = 'light' | 'dark';
+
+export interface ProgressState extends Progress {
+  startedAt: number;
+  names: string[];
+}
+
+export interface AppState {
+  lang: Lang;
+  theme: Theme;
+  phase: Phase;
+  progress: ProgressState | null;
+  error: CoreError | null;
+  notice: string | null;
+  reports: Record<Lang, Report> | null;
+  names: string[];
+  /** Index of the finding shown on the timeline. */
+  finding: number;
+  /** Capture whose packets are listed. */
+  capture: number;
+  /** Selected frame (1-based) in `capture`. */
+  frame: number | null;
+  filter: string;
+  filterResult: FilterResult | null;
+  rowCount: number;
+  /** Bumped whenever the packet list must be re-fetched. */
+  listVersion: number;
+  /** Row to scroll the list to. */
+  scrollTo: number | null;
+  open(sources: CaptureSource[]): Promise<void>;
+  cancel(): void;
+  reset(): void;
+  setLang(l: Lang): void;
+  setTheme(t: Theme): void;
+  selectFinding(i: number): void;
+  selectFrame(capture: number, n: number): Promise<void>;
+  applyFilter(expr: string): Promise<void>;
+}
+
+export const bridge = new WorkerBridge();
+
+const initialLang = (): Lang => (typeof navigator !== 'undefined' && /^zh/i.test(navigator.language) ? 'zh' : 'en');
+const initialTheme = (): Theme =>
+  typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+
+let job = 0;
+
+export const useApp = create<AppState>((set, get) => ({
+  lang: initialLang(),
+  theme: initialTheme(),
+  phase: 'idle',
+  progress: null,
+  error: null,
+  notice: null,
+  reports: null,
+  names: [],
+  finding: -1,
+  capture: 0,
+  frame: null,
+  filter: '',
+  filterResult: null,
+  rowCount: 0,
+  listVersion: 0,
+  scrollTo: null,
+
+  async open(sources) {
+    // Opening another file cancels the current one.
+    if (get().phase === 'loading') bridge.cancel();
+    const my = ++job;
+    const names = sources.map((s) => (s.kind === 'file' ? s.file.name : s.name));
+    set({
+      phase: 'loading',
+      error: null,
+      notice: null,
+      reports: null,
+      names,
+      frame: null,
+      filter: '',
+      filterResult: null,
+      progress: {
+        capture: 0,
+        bytes: 0,
+        total: sources[0]?.kind === 'file' ? sources[0].file.size : 0,
+        packets: 0,
+        startedAt: performance.now(),
+        names,
+      },
+    });
+    const res = await bridge.analyze(sources, {}, (p) => {
+      if (my === job) set((s) => ({ progress: s.progress ? { ...s.progress, ...p } : null }));
+    });
+    if (my !== job) return;
+    if (!res.ok) {
+      set({ phase: 'error', error: res.error, progress: null });
+      return;
+    }
+    const r = res.reports.en;
+    set({
+      phase: 'done',
+      reports: res.reports,
+      progress: null,
+      finding:
+        r.diagnosis.primaryFinding >= 0
+          ? r.diagnosis.primaryFinding
+          : r.findings.findIndex((f) => f.kind === 'syn-retry' || f.kind === 'dns-unanswered'),
+      capture: r.diagnosis.evidenceCapture,
+      rowCount: res.packets[r.diagnosis.evidenceCapture] ?? 0,
+      listVersion: get().listVersion + 1,
+    });
+  },
+
+  cancel() {
+    job++;
+    bridge.cancel();
+    set({ phase: 'idle', progress: null, notice: 'cancelled' });
+  },
+
+  reset() {
+    job++;
+    if (get().phase === 'loading') bridge.cancel();
+    set({ phase: 'idle', progress: null, reports: null, error: null, notice: null, frame: null });
+  },
+
+  setLang(lang) {
+    set({ lang });
+  },
+
+  setTheme(theme) {
+    set({ theme });
+  },
+
+  selectFinding(finding) {
+    set({ finding });
+  },
+
+  async selectFrame(capture, n) {
+    if (capture !== get().capture) {
+      const count = await bridge.api.rowCount(capture);
+      set({ capture, rowCount: count, filter: '', filterResult: null, listVersion: get().listVersion + 1 });
+      await bridge.api.filter(capture, '');
+    }
+    const row = await bridge.api.rowOf(capture, n);
+    if (row < 0) {
+      // Filtered out: clear the filter so the frame can be shown.
+      await get().applyFilter('');
+    }
+    const at = row < 0 ? n - 1 : row;
+    set({ frame: n, scrollTo: at });
+  },
+
+  async applyFilter(expr) {
+    const { capture } = get();
+    const res = await bridge.api.filter(capture, expr);
+    if (!res.ok) {
+      set({ filterResult: res });
+      return;
+    }
+    set({ filter: expr, filterResult: res, rowCount: res.count, listVersion: get().listVersion + 1 });
+  },
+}));
+
+/** The report in the current language. */
+export function useReport(): Report | null {
+  return useApp((s) => (s.reports ? s.reports[s.lang] : null));
+}

@@ -1,0 +1,10 @@
+/**
+ * The analysis worker: thin Comlink glue over the core. The UI imports `AnalysisApi` as a type
+ * only and talks to this worker through a Comlink proxy.
+ */
+import { expose } from 'comlink';
+import { AnalysisApi } from './api';
+
+expose(new AnalysisApi());
+
+export type { AnalysisApi };

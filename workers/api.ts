@@ -1,0 +1,256 @@
+/**
+ * The analysis API the worker exposes (through Comlink) and the plain types that cross the
+ * boundary. The UI imports these types only; errors come back as `{code, message, offset}`.
+ */
+import { LINKTYPE_CUSTOM_BLOCK } from '../src/core/capture/reader';
+import { blobChunks, type ChunkSource } from '../src/core/capture/source';
+import { Dissector, type Dissection } from '../src/core/decode/dissect';
+import { describeLayers, type LayerDetail } from '../src/core/decode/detail';
+import { summarize } from '../src/core/decode/format';
+import { toCoreError, type CoreError } from '../src/core/errors';
+import { compileFilter, FilterError, type FilterFn } from '../src/core/filter';
+import { runAnalysis, type Progress } from '../src/core/pipeline';
+import type { Lang } from '../src/core/analysis/i18n';
+import type { Report } from '../src/core/report';
+import { CaptureStore, F_BAD, F_PARTIAL, F_UNVERIFIED, F_ZERO } from './store';
+
+/** Where a capture comes from: a dropped File, a same-origin URL (the bundled sample), or bytes. */
+export type CaptureSource =
+  { kind: 'file'; file: File } | { kind: 'url'; url: string; name: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
+
+export interface AnalyzeOk {
+  ok: true;
+  reports: Record<Lang, Report>;
+  packets: number[];
+  elapsedMs: number;
+}
+export interface AnalyzeFail {
+  ok: false;
+  error: CoreError;
+}
+
+/** One row of the packet list. */
+export interface Row {
+  n: number;
+  ts: number;
+  rel: number;
+  len: number;
+  summary: string;
+  /** Worst checksum verdict in the frame ('' when none). */
+  worst: 'bad' | 'partial' | 'zero' | 'unverified' | 'good' | '';
+  checks: { layer: string; depth: number; status: string }[];
+}
+
+export interface PacketView {
+  n: number;
+  ts: number;
+  len: number;
+  origLen: number;
+  linkType: number;
+  bytes: Uint8Array;
+  layers: LayerDetail[];
+}
+
+export interface FilterResult {
+  ok: boolean;
+  count: number;
+  error?: string;
+  pos?: number;
+}
+
+/** A frame's raw record, for rebuilding captures (permalinks, "download as pcap"). */
+export interface RawFrame {
+  n: number;
+  ts: number;
+  linkType: number;
+  origLen: number;
+  bytes: Uint8Array;
+}
+
+async function* urlChunks(url: string): ChunkSource {
+  const res = await fetch(url);
+  if (!res.ok || !res.body) throw { code: 'fetch', message: `cannot load ${url}: HTTP ${res.status}`, offset: -1 };
+  const reader = res.body.getReader();
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+function sourceOf(s: CaptureSource): { name: string; size: number; source: ChunkSource } {
+  if (s.kind === 'file') return { name: s.file.name, size: s.file.size, source: blobChunks(s.file) };
+  if (s.kind === 'url') return { name: s.name, size: 0, source: urlChunks(s.url) };
+  return { name: s.name, size: s.bytes.length, source: blobChunks(new Blob([s.bytes as Uint8Array<ArrayBuffer>])) };
+}
+
+/** The worker-side implementation. */
+export class AnalysisApi {
+  private stores: CaptureStore[] = [];
+  private filters: { expr: string; indices: Uint32Array }[] = [];
+  private dissector = new Dissector();
+  private vxlanPorts: number[] = [];
+
+  /** Analyse one or two captures. `onProgress` is a Comlink proxy, called at most every 100 ms. */
+  async analyze(
+    sources: CaptureSource[],
+    opts: { vxlanPorts?: number[] },
+    onProgress?: (p: Progress) => void,
+  ): Promise<AnalyzeOk | AnalyzeFail> {
+    const t0 = Date.now();
+    this.stores = sources.map((s) => new CaptureStore(s.kind === 'file' ? s.file.name : s.name));
+    this.filters = this.stores.map(() => ({ expr: '', indices: new Uint32Array(0) }));
+    this.vxlanPorts = opts.vxlanPorts ?? [];
+    this.dissector = new Dissector({ vxlanPorts: [4789, 8472, ...this.vxlanPorts] });
+    let last = 0;
+    try {
+      const analyzer = await runAnalysis(sources.map(sourceOf), {
+        vxlanPorts: this.vxlanPorts,
+        onPacket: (cap, _n, rec, d) => this.stores[cap]!.add(rec, d),
+        onProgress: (p) => {
+          const now = Date.now();
+          if (onProgress && now - last >= 100) {
+            last = now;
+            onProgress(p);
+          }
+        },
+      });
+      return {
+        ok: true,
+        reports: { en: analyzer.finish('en'), zh: analyzer.finish('zh') },
+        packets: this.stores.map((s) => s.n),
+        elapsedMs: Date.now() - t0,
+      };
+    } catch (e) {
+      return { ok: false, error: toCoreError(e) };
+    }
+  }
+
+  private dissect(store: CaptureStore, i: number): Dissection | null {
+    const b = store.bytes(i);
+    if (!b || store.linkType[i] === LINKTYPE_CUSTOM_BLOCK) return null;
+    return this.dissector.dissect(b, store.linkType[i]!, store.origLen[i]);
+  }
+
+  /** Apply a display filter to a capture; rows() then pages through the matches. */
+  filter(capture: number, expr: string): FilterResult {
+    const store = this.stores[capture];
+    if (!store) return { ok: false, count: 0, error: 'no capture' };
+    let fn: FilterFn;
+    try {
+      fn = compileFilter(expr);
+    } catch (e) {
+      if (e instanceof FilterError) return { ok: false, count: 0, error: e.message, pos: e.pos };
+      throw e;
+    }
+    const out = new Uint32Array(store.n);
+    let k = 0;
+    if (!expr.trim()) for (let i = 0; i < store.n; i++) out[k++] = i;
+    else for (let i = 0; i < store.n; i++) if (fn({ n: i + 1, d: this.dissect(store, i) })) out[k++] = i;
+    this.filters[capture] = { expr, indices: out.subarray(0, k) };
+    return { ok: true, count: k };
+  }
+
+  /** Rows `start .. start+count` of the (filtered) packet list. */
+  rows(capture: number, start: number, count: number): Row[] {
+    const store = this.stores[capture];
+    const f = this.filters[capture];
+    if (!store || !f) return [];
+    const idx = f.expr ? f.indices : null;
+    const total = idx ? idx.length : store.n;
+    const rows: Row[] = [];
+    for (let r = start; r < Math.min(total, start + count); r++) {
+      const i = idx ? idx[r]! : r;
+      const d = this.dissect(store, i);
+      const fl = store.flags[i]!;
+      const worst =
+        fl & F_BAD
+          ? 'bad'
+          : fl & F_PARTIAL
+            ? 'partial'
+            : fl & F_ZERO
+              ? 'zero'
+              : fl & F_UNVERIFIED
+                ? 'unverified'
+                : d && d.nChecks
+                  ? 'good'
+                  : '';
+      const checks = [];
+      if (d)
+        for (let c = 0; c < d.nChecks; c++)
+          checks.push({ layer: d.checks[c]!.layer, depth: d.checks[c]!.depth, status: d.checks[c]!.status });
+      rows.push({
+        n: i + 1,
+        ts: store.ts[i]!,
+        rel: store.ts[i]! - (store.firstTs || 0),
+        len: store.origLen[i]!,
+        summary:
+          store.linkType[i] === LINKTYPE_CUSTOM_BLOCK
+            ? 'pcapng custom block'
+            : d
+              ? summarize(d)
+              : store.bytes(i)
+                ? `link type ${store.linkType[i]} (not decoded)`
+                : '(bytes not kept: capture too large)',
+        worst,
+        checks,
+      });
+    }
+    return rows;
+  }
+
+  /** Number of rows in the current (filtered) list. */
+  rowCount(capture: number): number {
+    const store = this.stores[capture];
+    const f = this.filters[capture];
+    if (!store || !f) return 0;
+    return f.expr ? f.indices.length : store.n;
+  }
+
+  /** Position of frame `n` in the current list, or -1 when filtered out. */
+  rowOf(capture: number, n: number): number {
+    const f = this.filters[capture];
+    if (!f || !f.expr) return n - 1;
+    const i = n - 1;
+    let lo = 0;
+    let hi = f.indices.length - 1;
+    while (lo <= hi) {
+      const m = (lo + hi) >> 1;
+      if (f.indices[m] === i) return m;
+      if (f.indices[m]! < i) lo = m + 1;
+      else hi = m - 1;
+    }
+    return -1;
+  }
+
+  /** Detail of frame `n` (1-based). */
+  packet(capture: number, n: number): PacketView | null {
+    const store = this.stores[capture];
+    if (!store || n < 1 || n > store.n) return null;
+    const i = n - 1;
+    const b = store.bytes(i);
+    const d = this.dissect(store, i);
+    return {
+      n,
+      ts: store.ts[i]!,
+      len: store.len[i]!,
+      origLen: store.origLen[i]!,
+      linkType: store.linkType[i]!,
+      bytes: b ? b.slice() : new Uint8Array(0),
+      layers: d ? describeLayers(d) : [],
+    };
+  }
+
+  /** Raw records of frames (1-based numbers), for permalinks and pcap export. */
+  frames(capture: number, ns: number[]): RawFrame[] {
+    const store = this.stores[capture];
+    if (!store) return [];
+    const out: RawFrame[] = [];
+    for (const n of ns) {
+      const b = store.bytes(n - 1);
+      if (b)
+        out.push({ n, ts: store.ts[n - 1]!, linkType: store.linkType[n - 1]!, origLen: store.origLen[n - 1]!, bytes: b.slice() });
+    }
+    return out;
+  }
+}
