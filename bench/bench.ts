@@ -1,0 +1,67 @@
+/**
+ * `npm run bench`: throughput and memory of the analysis on a generated capture of mixed plain
+ * and VXLAN traffic (>= 256 MiB), beside `tcpdump -nn -vv -r` on the same file (tcpdump also
+ * validates checksums at -vv). Speed targets are checked here, not by timed unit tests.
+ *
+ *   npm run bench [-- --mib 256] [--keep]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateCapture } from './generate';
+
+const args = process.argv.slice(2);
+const mib = Number(args[args.indexOf('--mib') + 1] ?? 256) || 256;
+const keep = args.includes('--keep');
+const dir = join(new URL('.', import.meta.url).pathname, 'out');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `mixed-${mib}mib.pcap`);
+
+if (!existsSync(file) || statSync(file).size < mib * 1048576) {
+  process.stdout.write(`generating ${mib} MiB of mixed plain + VXLAN traffic...\n`);
+  await generateCapture(file, mib * 1048576);
+}
+const size = statSync(file).size;
+
+function timed(cmd: string, argv: string[]): { secs: number; rssMiB: number; out: string; code: number | null } {
+  // GNU time's %M gives the peak resident set size in KiB.
+  const hasTime = existsSync('/usr/bin/time');
+  const t0 = process.hrtime.bigint();
+  const p = hasTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...argv], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const rss = hasTime ? Number(p.stderr.trim().split('\n').pop()) / 1024 : NaN;
+  return { secs, rssMiB: rss, out: p.stdout ?? '', code: p.status };
+}
+
+const root = join(new URL('..', import.meta.url).pathname);
+const ours = timed(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/cli/main.ts'), '--json', file]);
+if (ours.code !== 0) throw new Error('analyze failed');
+const packets = (JSON.parse(ours.out) as { captures: { packets: number }[] }).captures[0]!.packets;
+
+const rows: string[][] = [['tool', 'seconds', 'MB/s', 'packets/s', 'peak RSS (MiB)']];
+const fmt = (s: number, rss: number, name: string) => [
+  name,
+  s.toFixed(2),
+  (size / 1e6 / s).toFixed(1),
+  Math.round(packets / s).toLocaleString('en'),
+  Number.isNaN(rss) ? '-' : rss.toFixed(0),
+];
+rows.push(fmt(ours.secs, ours.rssMiB, 'pcap-doctor analyze --json'));
+const td = spawnSync('sh', ['-c', 'command -v tcpdump'], { encoding: 'utf8' }).stdout.trim();
+if (td) {
+  const t = timed('sh', ['-c', `${td} -nn -vv -r '${file}' > /dev/null 2>&1`]);
+  rows.push(fmt(t.secs, t.rssMiB, 'tcpdump -nn -vv -r'));
+} else rows.push(['tcpdump -nn -vv -r', 'not installed (apt-get install tcpdump)', '', '', '']);
+
+const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+process.stdout.write(`\n${file}: ${(size / 1048576).toFixed(0)} MiB, ${packets.toLocaleString('en')} packets\n`);
+for (const r of rows)
+  process.stdout.write(r.map((x, c) => (c ? (x ?? '').padStart(w[c]!) : (x ?? '').padEnd(w[c]!))).join('  ') + '\n');
+process.stdout.write('(pcap-doctor time includes Node/tsx start-up, about 0.3 s)\n');
+if (!keep) unlinkSync(file);
