@@ -5,7 +5,7 @@ import { bufferChunks } from '../capture/source';
 import { TCP_ACK, TCP_RST, TCP_SYN } from '../decode/layers';
 import { analyzeCaptures } from '../pipeline';
 import type { DnsFinding, Report, SynRetryFinding } from '../report';
-import { analyzeBytes, analyzeFiles } from '../testing/corpus';
+import { analyzeBytes, analyzeFiles, REPO } from '../testing/corpus';
 import { classifyLadder } from './ladder';
 
 const synOf = (r: Report) => r.findings.filter((f): f is SynRetryFinding => f.kind === 'syn-retry');
@@ -241,5 +241,52 @@ describe('languages', () => {
     expect(r.diagnosis.summary).toMatch(/外层 UDP 校验和错误/);
     expect(r.diagnosis.remedies[0]).toMatch(/ethtool -K flannel\.1/);
     expect(synOf(r)[0]!.title).toMatch(/发送了 7 次/);
+  });
+});
+
+describe('real captures from network namespaces (scripts/make-netns-captures.sh)', () => {
+  const NS = `${REPO}/test/captures/netns/`;
+  const at = (f: string) => `${NS}${f}`;
+  it('exponential ladder with a bad outer checksum, on every interface including -i any (SLL2)', async () => {
+    for (const f of ['exp-csum-sender-phys.pcap', 'exp-csum-sender-any.pcap', 'exp-csum-receiver-phys.pcap']) {
+      const r = await analyzeFiles([at(f)]);
+      expect(r.diagnosis.cause, f).toBe('vxlan-checksum-drop');
+      expect(r.diagnosis.confidence, f).toBe('high');
+      const [s] = synOf(r);
+      expect(s, f).toMatchObject({ attempts: 6, ladder: 'linux-exponential', outcome: 'established' });
+      expect(
+        s!.attemptList.map((a) => a.outerChecksum),
+        f,
+      ).toEqual(['bad', 'bad', 'bad', 'bad', 'bad', 'good']);
+      expect(s!.delaySec!, f).toBeGreaterThan(31);
+    }
+    expect((await analyzeFiles([at('exp-csum-sender-any.pcap')])).captures[0]!.linkTypes).toEqual([276]);
+  });
+
+  it('linear ladder, SYNs dropped by the receiver; real offload checksums are never blamed', async () => {
+    for (const f of [
+      'lin-drop-sender-phys.pcap',
+      'lin-drop-sender-any.pcap',
+      'lin-drop-sender-vxlan.pcap',
+      'lin-drop-receiver-phys.pcap',
+    ]) {
+      const r = await analyzeFiles([at(f)]);
+      expect(r.diagnosis.cause, f).toBe('syn-dropped');
+      expect(
+        r.findings.some((x) => x.kind === 'checksum-bad' || x.kind === 'tunnel-checksum-bad'),
+        f,
+      ).toBe(false);
+      const [s] = synOf(r);
+      expect(s, f).toMatchObject({ attempts: 8, ladder: 'linux-linear', outcome: 'established' });
+    }
+  });
+
+  it('two capture points say where the SYNs vanished', async () => {
+    const lin = await analyzeFiles([at('lin-drop-sender-phys.pcap'), at('lin-drop-receiver-phys.pcap')]);
+    expect(synOf(lin).find((x) => x.capture === 0)!.delivered).toBe(8);
+    expect(lin.diagnosis.summary).toMatch(/dropped after it, on the receiving host/);
+    const exp = await analyzeFiles([at('exp-csum-sender-phys.pcap'), at('exp-csum-receiver-phys.pcap')]);
+    expect(exp.diagnosis.cause).toBe('vxlan-checksum-drop');
+    expect(exp.diagnosis.summary).toMatch(/5 of 6 attempts did reach the second capture point/);
   });
 });

@@ -47,21 +47,30 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
     const consistent = answered
       ? okIdx === f.attemptList.length - 1 && bad.length === f.attemptList.length - 1
       : bad.length === f.attemptList.length;
+    let where = '';
+    if (f.delivered !== undefined) {
+      const lost = f.attemptList.length - f.delivered;
+      where =
+        lost > 0
+          ? ` ${L.twoPointLostInNetwork(lost, f.attemptList.length)}`
+          : ` ${L.twoPointLostAtReceiver(bad.length, f.attemptList.length)}`;
+    }
     return {
       ...base,
       cause: 'vxlan-checksum-drop',
       confidence: consistent ? 'high' : 'medium',
-      summary: L.vxlanSummary({
-        what: isSyn ? L.synConnWhat(f.client, f.server) : L.dnsWhat(f.name, f.server),
-        badAttempts: bad.length,
-        attempts: f.attemptList.length,
-        port,
-        stored: firstBad.outerStored,
-        computed: firstBad.outerComputed,
-        okAttempt: ok ? okIdx + 1 : null,
-        okState: ok ? L.outerName(ok.outerChecksum) : null,
-        delay: isSyn ? f.delaySec : null,
-      }),
+      summary:
+        L.vxlanSummary({
+          what: isSyn ? L.synConnWhat(f.client, f.server) : L.dnsWhat(f.name, f.server),
+          badAttempts: bad.length,
+          attempts: f.attemptList.length,
+          port,
+          stored: firstBad.outerStored,
+          computed: firstBad.outerComputed,
+          okAttempt: ok ? okIdx + 1 : null,
+          okState: ok ? L.outerName(ok.outerChecksum) : null,
+          delay: isSyn ? f.delaySec : null,
+        }) + where,
       evidence: isSyn && f.answerFrame !== null ? [...f.frames, f.answerFrame] : f.frames.slice(),
       evidenceCapture: f.capture,
       primaryFinding: findings.indexOf(f),

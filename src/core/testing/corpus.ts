@@ -3,11 +3,14 @@
  * pipeline over a file or a buffer.
  */
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeCaptures, type PipelineOptions } from '../pipeline';
 import { bufferChunks } from '../capture/source';
 import type { Report } from '../report';
+
+/** The repository root. */
+export const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
 /** ../shared/captures, beside the repository. */
 export const CAPTURES = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/captures');
@@ -26,7 +29,10 @@ export function corpusFiles(): string[] {
 /** Analyse corpus files (streamed from disk in small chunks to exercise stitching). */
 export function analyzeFiles(rel: string[], opts: PipelineOptions = {}): Promise<Report> {
   return analyzeCaptures(
-    rel.map((r) => ({ name: r.split('/').pop()!, source: createReadStream(join(CAPTURES, r), { highWaterMark: 4096 }) })),
+    rel.map((r) => ({
+      name: r.split('/').pop()!,
+      source: createReadStream(isAbsolute(r) ? r : join(CAPTURES, r), { highWaterMark: 4096 }),
+    })),
     opts,
   );
 }
