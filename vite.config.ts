@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * Content Security Policy for the built app: everything from our own origin, nothing else.
@@ -31,7 +32,51 @@ function csp(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), csp()],
+  plugins: [
+    react(),
+    csp(),
+    VitePWA({
+      // Never reload silently: a loaded capture would be lost. The app shows a prompt.
+      registerType: 'prompt',
+      injectRegister: false,
+      includeAssets: ['favicon.svg', 'icons/*.png', 'samples/*.pcap'],
+      manifest: {
+        name: 'pcap-doctor',
+        short_name: 'pcap-doctor',
+        description:
+          'Drop a packet capture, get a diagnosis: checksums at every tunnel depth, SYN retry ladders, unanswered DNS. Runs entirely in your browser.',
+        theme_color: '#1f5fbf',
+        background_color: '#f6f7f9',
+        display: 'standalone',
+        start_url: '/',
+        scope: '/',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+        // Launching the installed app on a capture analyses it (launchQueue in the app).
+        file_handlers: [
+          {
+            action: '/',
+            accept: {
+              'application/vnd.tcpdump.pcap': ['.pcap', '.cap'],
+              'application/x-pcapng': ['.pcapng'],
+              'application/gzip': ['.gz'],
+            },
+          },
+        ],
+        launch_handler: { client_mode: 'focus-existing' },
+      } as Record<string, unknown>,
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,pcap,webmanifest}'],
+        navigateFallback: '/index.html',
+        maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1200 },
   preview: { port: 4173, strictPort: true, host: '127.0.0.1' },

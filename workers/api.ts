@@ -13,6 +13,17 @@ import { runAnalysis, type Progress } from '../src/core/pipeline';
 import type { Lang } from '../src/core/analysis/i18n';
 import type { Report } from '../src/core/report';
 import { CaptureStore, F_BAD, F_PARTIAL, F_UNVERIFIED, F_ZERO } from './store';
+import { AddressMapper, anonymizeFrame } from '../src/core/anonymize';
+import { writePcap } from '../src/core/capture/writer';
+import {
+  decodePermalink,
+  encodePermalink,
+  MAX_LINK_CHARS,
+  type PermalinkError,
+  type SharedPacket,
+  type SharedResult,
+} from '../src/core/permalink';
+import { evidenceFrames, remapFrames } from '../src/core/share';
 
 /** Where a capture comes from: a dropped File, a same-origin URL (the bundled sample), or bytes. */
 export type CaptureSource =
@@ -23,6 +34,23 @@ export interface AnalyzeOk {
   reports: Record<Lang, Report>;
   packets: number[];
   elapsedMs: number;
+  /** Set when the result was opened from a permalink. */
+  shared?: { anonymised: boolean; truncated: boolean; claim: SharedResult['claim']; packets: number };
+}
+
+/** What the share step shows before the link is copied. */
+export interface SharePreview {
+  value: string;
+  anonymised: boolean;
+  truncated: boolean;
+  packets: { capture: number; frame: number; summary: string }[];
+  /** Packets that were in the evidence but left out to fit the link. */
+  omitted: number;
+}
+
+export interface ShareFail {
+  ok: false;
+  error: PermalinkError;
 }
 export interface AnalyzeFail {
   ok: false;
@@ -90,6 +118,8 @@ export class AnalysisApi {
   private filters: { expr: string; indices: Uint32Array }[] = [];
   private dissector = new Dissector();
   private vxlanPorts: number[] = [];
+  private reports: Record<Lang, Report> | null = null;
+  private frameMaps: number[][] | null = null;
 
   /** Analyse one or two captures. `onProgress` is a Comlink proxy, called at most every 100 ms. */
   async analyze(
@@ -115,12 +145,9 @@ export class AnalysisApi {
           }
         },
       });
-      return {
-        ok: true,
-        reports: { en: analyzer.finish('en'), zh: analyzer.finish('zh') },
-        packets: this.stores.map((s) => s.n),
-        elapsedMs: Date.now() - t0,
-      };
+      this.reports = { en: analyzer.finish('en'), zh: analyzer.finish('zh') };
+      this.frameMaps = null;
+      return { ok: true, reports: this.reports, packets: this.stores.map((s) => s.n), elapsedMs: Date.now() - t0 };
     } catch (e) {
       return { ok: false, error: toCoreError(e) };
     }
@@ -146,7 +173,7 @@ export class AnalysisApi {
     const out = new Uint32Array(store.n);
     let k = 0;
     if (!expr.trim()) for (let i = 0; i < store.n; i++) out[k++] = i;
-    else for (let i = 0; i < store.n; i++) if (fn({ n: i + 1, d: this.dissect(store, i) })) out[k++] = i;
+    else for (let i = 0; i < store.n; i++) if (fn({ n: this.numberOf(capture, i), d: this.dissect(store, i) })) out[k++] = i;
     this.filters[capture] = { expr, indices: out.subarray(0, k) };
     return { ok: true, count: k };
   }
@@ -180,7 +207,7 @@ export class AnalysisApi {
         for (let c = 0; c < d.nChecks; c++)
           checks.push({ layer: d.checks[c]!.layer, depth: d.checks[c]!.depth, status: d.checks[c]!.status });
       rows.push({
-        n: i + 1,
+        n: this.numberOf(capture, i),
         ts: store.ts[i]!,
         rel: store.ts[i]! - (store.firstTs || 0),
         len: store.origLen[i]!,
@@ -207,11 +234,23 @@ export class AnalysisApi {
     return f.expr ? f.indices.length : store.n;
   }
 
+  /** Frame number of packet index `i` (original numbers for shared captures). */
+  private numberOf(capture: number, i: number): number {
+    return this.frameMaps?.[capture]?.[i] ?? i + 1;
+  }
+
+  /** Packet index of frame `n`, or -1. */
+  private indexOf(capture: number, n: number): number {
+    const m = this.frameMaps?.[capture];
+    if (!m) return n >= 1 && n <= (this.stores[capture]?.n ?? 0) ? n - 1 : -1;
+    return m.indexOf(n);
+  }
+
   /** Position of frame `n` in the current list, or -1 when filtered out. */
   rowOf(capture: number, n: number): number {
     const f = this.filters[capture];
-    if (!f || !f.expr) return n - 1;
-    const i = n - 1;
+    const i = this.indexOf(capture, n);
+    if (!f || !f.expr || i < 0) return i;
     let lo = 0;
     let hi = f.indices.length - 1;
     while (lo <= hi) {
@@ -226,8 +265,8 @@ export class AnalysisApi {
   /** Detail of frame `n` (1-based). */
   packet(capture: number, n: number): PacketView | null {
     const store = this.stores[capture];
-    if (!store || n < 1 || n > store.n) return null;
-    const i = n - 1;
+    const i = this.indexOf(capture, n);
+    if (!store || i < 0) return null;
     const b = store.bytes(i);
     const d = this.dissect(store, i);
     return {
@@ -247,10 +286,89 @@ export class AnalysisApi {
     if (!store) return [];
     const out: RawFrame[] = [];
     for (const n of ns) {
-      const b = store.bytes(n - 1);
-      if (b)
-        out.push({ n, ts: store.ts[n - 1]!, linkType: store.linkType[n - 1]!, origLen: store.origLen[n - 1]!, bytes: b.slice() });
+      const i = this.indexOf(capture, n);
+      const b = i >= 0 ? store.bytes(i) : null;
+      if (b) out.push({ n, ts: store.ts[i]!, linkType: store.linkType[i]!, origLen: store.origLen[i]!, bytes: b.slice() });
     }
     return out;
+  }
+
+  /**
+   * Build a permalink for the current result: the evidence packets (optionally anonymised),
+   * cut down to fit MAX_LINK_CHARS with a notice, never a broken link.
+   */
+  async share(anonymise: boolean): Promise<SharePreview | ShareFail> {
+    const r = this.reports?.en;
+    if (!r) return { ok: false, error: { code: 'empty', message: 'nothing to share yet' } };
+    let pick = evidenceFrames(r);
+    const total = pick.length;
+    for (;;) {
+      const map = new AddressMapper();
+      const packets: SharedPacket[] = [];
+      const preview: SharePreview['packets'] = [];
+      for (const { capture, frame } of pick) {
+        const [raw] = this.frames(capture, [frame]);
+        if (!raw || raw.linkType === LINKTYPE_CUSTOM_BLOCK) continue;
+        const bytes = anonymise ? anonymizeFrame(raw.bytes, raw.linkType, map, this.dissector) : raw.bytes;
+        packets.push({ capture, frame, linkType: raw.linkType, origLen: raw.origLen, ts: raw.ts, bytes });
+        preview.push({ capture, frame, summary: summarize(this.dissector.dissect(bytes, raw.linkType, raw.origLen)) });
+      }
+      const primary = r.findings[r.diagnosis.primaryFinding];
+      const attempts =
+        primary && (primary.kind === 'syn-retry' || primary.kind === 'dns-unanswered') ? primary.attemptList.length : 0;
+      const value = await encodePermalink({
+        anonymised: anonymise,
+        truncated: pick.length < total,
+        captures: this.stores.map((s, i) => (anonymise ? `capture-${i + 1}.pcap` : s.name)),
+        claim: { cause: r.diagnosis.cause, attempts },
+        packets,
+      });
+      if (value.length + 64 <= MAX_LINK_CHARS || pick.length <= 2) {
+        return { value, anonymised: anonymise, truncated: pick.length < total, packets: preview, omitted: total - pick.length };
+      }
+      // Too long: keep the first and last pieces of evidence, drop the middle.
+      const keep = Math.max(2, Math.floor(pick.length * 0.7));
+      pick = [...pick.slice(0, Math.ceil(keep / 2)), ...pick.slice(pick.length - Math.floor(keep / 2))];
+    }
+  }
+
+  /** Open a permalink: decode, validate, rebuild the shared capture(s) and analyse them. */
+  async openShared(value: string, onProgress?: (p: Progress) => void): Promise<AnalyzeOk | AnalyzeFail> {
+    const d = await decodePermalink(value);
+    if (!d.ok) return { ok: false, error: { code: d.error.code, message: d.error.message, offset: -1 } };
+    const sr = d.result;
+    // One pcap per capture point; a pcap has one link type, so keep the first one seen.
+    const groups = sr.captures.map((_, c) => {
+      const ps = sr.packets.filter((p) => p.capture === c);
+      const lt = ps[0]?.linkType ?? 1;
+      return { lt, ps: ps.filter((p) => p.linkType === lt) };
+    });
+    const sources: CaptureSource[] = groups.map((g, c) => ({
+      kind: 'bytes',
+      name: sr.captures[c]!,
+      bytes: writePcap(
+        g.ps.map((p) => ({ ts: p.ts, data: p.bytes, origLen: p.origLen })),
+        g.lt,
+      ),
+    }));
+    const res = await this.analyze(sources, {}, onProgress);
+    if (!res.ok) return res;
+    this.frameMaps = groups.map((g) => g.ps.map((p) => p.frame));
+    for (const l of ['en', 'zh'] as const) remapFrames(res.reports[l], this.frameMaps);
+    res.shared = { anonymised: sr.anonymised, truncated: sr.truncated, claim: sr.claim, packets: sr.packets.length };
+    return res;
+  }
+
+  /** The packets of capture `capture` as a pcap file (for a shared result: the shared packets). */
+  exportPcap(capture: number): Uint8Array {
+    const store = this.stores[capture];
+    if (!store) return new Uint8Array(0);
+    const lt = store.linkType[0] ?? 1;
+    const list = [];
+    for (let i = 0; i < store.n; i++) {
+      const b = store.bytes(i);
+      if (b && store.linkType[i] === lt) list.push({ ts: store.ts[i]!, data: b, origLen: store.origLen[i]! });
+    }
+    return writePcap(list, lt);
   }
 }

@@ -7,6 +7,8 @@ import { PacketDetail, PacketList } from './Packets';
 import { useApp, useReport } from './store';
 import { ChecksumTable, Findings } from './Summary';
 import { Timeline } from './Timeline';
+import { SharedBanner, ShareDialog } from './Share';
+import { fragmentValue } from '../core/permalink';
 
 /** Bundled samples (copied from shared/captures/scenarios into public/samples). */
 const SAMPLE_BASE = `${import.meta.env.BASE_URL}samples/`;
@@ -26,6 +28,7 @@ function filesToSources(list: FileList | File[] | null | undefined): CaptureSour
 function Header(): JSX.Element {
   const { lang, theme, setLang, setTheme, phase, reset } = useApp();
   const S = strings(lang);
+  const [sharing, setSharing] = useState(false);
   return (
     <header className="top">
       <button className="brand" onClick={reset} aria-label={S.newFile} disabled={phase === 'idle'}>
@@ -45,9 +48,14 @@ function Header(): JSX.Element {
       <span className="privacy muted">{S.privacy}</span>
       <div className="tools">
         {phase === 'done' && (
-          <button onClick={reset} data-testid="new-file">
-            {S.newFile}
-          </button>
+          <>
+            <button className="primary" onClick={() => setSharing(true)} data-testid="share">
+              {S.share}
+            </button>
+            <button onClick={reset} data-testid="new-file">
+              {S.newFile}
+            </button>
+          </>
         )}
         <button onClick={() => setLang(lang === 'en' ? 'zh' : 'en')} data-testid="lang" lang={lang === 'en' ? 'zh-CN' : 'en'}>
           {S.language}
@@ -56,6 +64,7 @@ function Header(): JSX.Element {
           {theme === 'dark' ? `☀ ${S.light}` : `☾ ${S.dark}`}
         </button>
       </div>
+      {sharing && <ShareDialog onClose={() => setSharing(false)} />}
     </header>
   );
 }
@@ -199,6 +208,7 @@ function Results(): JSX.Element | null {
   if (!report) return null;
   return (
     <main className="results">
+      <SharedBanner />
       <div className="col-main">
         <Diagnosis report={report} />
         <Timeline report={report} />
@@ -215,8 +225,45 @@ function Results(): JSX.Element | null {
   );
 }
 
+function UpdatePrompt(): JSX.Element | null {
+  const { updateReady, lang } = useApp();
+  const S = strings(lang);
+  const [dismissed, setDismissed] = useState(false);
+  if (!updateReady || dismissed) return null;
+  return (
+    <div className="banner update" role="status" data-testid="update-prompt">
+      <span>{S.updateReady}</span>
+      <button className="primary" onClick={updateReady}>
+        {S.reload}
+      </button>
+      <button onClick={() => setDismissed(true)}>{S.later}</button>
+    </div>
+  );
+}
+
+/** Open a permalink found in the URL fragment, then clear the fragment. */
+function consumeFragment(openLink: (v: string) => Promise<void>): void {
+  const v = fragmentValue(location.hash);
+  if (v === null) return;
+  history.replaceState(null, '', location.pathname + location.search);
+  void openLink(v);
+}
+
 export function App(): JSX.Element {
-  const { phase, theme, lang, open } = useApp();
+  const { phase, theme, lang, open, openLink } = useApp();
+  useEffect(() => {
+    consumeFragment(openLink);
+    const onHash = () => consumeFragment(openLink);
+    window.addEventListener('hashchange', onHash);
+    // Launched as an installed app on a file (file_handlers).
+    const lq = (window as unknown as { launchQueue?: { setConsumer(cb: (p: { files?: FileSystemFileHandle[] }) => void): void } })
+      .launchQueue;
+    lq?.setConsumer(async (params) => {
+      const files = await Promise.all((params.files ?? []).slice(0, 2).map((h) => h.getFile()));
+      if (files.length) void open(files.map((file) => ({ kind: 'file', file })));
+    });
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [openLink, open]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -242,6 +289,7 @@ export function App(): JSX.Element {
       }}
     >
       <Header />
+      <UpdatePrompt />
       {phase === 'loading' ? <ProgressView /> : phase === 'done' ? <Results /> : <Landing />}
       {(phase === 'done' || phase === 'loading') && <FileInputHidden />}
     </div>

@@ -2,6 +2,29 @@
 import type { Lang } from '../core/analysis/i18n';
 
 const en = {
+  share: 'Share',
+  shareTitle: 'Share this result',
+  shareExplain:
+    'The link carries the evidence packets in its #fragment, which browsers never send to a server. Opening it re-runs the analysis on those packets, so the recipient can verify the diagnosis.',
+  anonymise: 'Anonymise addresses and blank payloads',
+  anonymiseHelp:
+    'IP and MAC addresses are replaced consistently (prefixes stay recognisable), payloads are zeroed and DNS names replaced; checksums are rewritten so every verdict stays the same.',
+  willShare: (n: number) => `What will be shared: ${n} packet${n === 1 ? '' : 's'}`,
+  shareTruncated: (n: number) =>
+    `The evidence is too large for one link: ${n} packet${n === 1 ? '' : 's'} left out. The link still opens and shows the kept attempts.`,
+  link: 'Link',
+  copyLink: 'Copy link',
+  close: 'Close',
+  linkLength: (n: number) => `${n.toLocaleString('en')} characters`,
+  sharedOpened: (n: number, anon: boolean) =>
+    `Opened from a shared link: ${n} packets${anon ? ' (anonymised)' : ''}, re-analysed here.`,
+  sharedSame: (c: string) => `Same diagnosis as the sender: ${c}.`,
+  sharedDiffers: (was: string, now: string) => `The sender's diagnosis was ${was}; re-analysis here says ${now}.`,
+  sharedTruncated: 'The sender left some packets out to fit the link.',
+  downloadPcap: 'Download as pcap',
+  updateReady: 'A new version of pcap-doctor is ready.',
+  reload: 'Reload',
+  later: 'Later',
   title: 'pcap-doctor',
   tagline: 'Drop a packet capture. Get the diagnosis. Nothing leaves your machine.',
   drop: 'Drop a capture here (pcap, pcapng, .gz), or choose one',
@@ -89,6 +112,27 @@ const en = {
 export type Strings = typeof en;
 
 const zh: Strings = {
+  share: '分享',
+  shareTitle: '分享此结果',
+  shareExplain:
+    '链接把证据报文放在 #片段 中，浏览器从不会把它发送给服务器。打开链接时会对这些报文重新分析，接收者可以自行验证诊断。',
+  anonymise: '匿名化地址并清空载荷',
+  anonymiseHelp:
+    'IP 和 MAC 地址会被一致地替换（保留可识别的前缀），载荷清零，DNS 名称被替换；校验和会重新计算，使每个判定保持不变。',
+  willShare: (n: number) => `将要分享的内容：${n} 个报文`,
+  shareTruncated: (n: number) => `证据太多，一个链接放不下：省略了 ${n} 个报文。链接仍可打开，并显示保留下来的尝试。`,
+  link: '链接',
+  copyLink: '复制链接',
+  close: '关闭',
+  linkLength: (n: number) => `${n.toLocaleString('en')} 个字符`,
+  sharedOpened: (n: number, anon: boolean) => `来自分享链接：${n} 个报文${anon ? '（已匿名化）' : ''}，已在本机重新分析。`,
+  sharedSame: (c: string) => `与发送者的诊断一致：${c}。`,
+  sharedDiffers: (was: string, now: string) => `发送者的诊断为 ${was}；本机重新分析的结果为 ${now}。`,
+  sharedTruncated: '发送者为了放进链接省略了部分报文。',
+  downloadPcap: '下载为 pcap',
+  updateReady: 'pcap-doctor 的新版本已就绪。',
+  reload: '重新加载',
+  later: '稍后',
   title: 'pcap-doctor',
   tagline: '拖入抓包文件，立即得到诊断。所有数据都不会离开你的电脑。',
   drop: '把抓包文件拖到这里（pcap、pcapng、.gz），或选择文件',

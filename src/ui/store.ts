@@ -2,12 +2,13 @@
  * App state (Zustand). The store owns the worker bridge; components read state and call
  * actions. Capture bytes never live here: only the report and small pages of rows.
  */
+import { proxy } from 'comlink';
 import { create } from 'zustand';
 import type { Lang } from '../core/analysis/i18n';
 import type { CoreError } from '../core/errors';
 import type { Report } from '../core/report';
 import type { Progress } from '../core/pipeline';
-import type { CaptureSource, FilterResult } from '../../workers/api';
+import type { AnalyzeFail, AnalyzeOk, CaptureSource, FilterResult } from '../../workers/api';
 import { WorkerBridge } from './bridge';
 
 export type Phase = 'idle' | 'loading' | 'done' | 'error';
@@ -40,7 +41,12 @@ export interface AppState {
   listVersion: number;
   /** Row to scroll the list to. */
   scrollTo: number | null;
+  /** Set when the result came from a permalink. */
+  shared: AnalyzeOk['shared'] | null;
+  /** A new app version waits (service worker); reload only when the user says so. */
+  updateReady: (() => void) | null;
   open(sources: CaptureSource[]): Promise<void>;
+  openLink(value: string): Promise<void>;
   cancel(): void;
   reset(): void;
   setLang(l: Lang): void;
@@ -57,6 +63,68 @@ const initialTheme = (): Theme =>
   typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 
 let job = 0;
+
+type Setter = (partial: Partial<AppState> | ((s: AppState) => Partial<AppState>)) => void;
+
+/** Run one analysis job; a newer job (or cancel) makes an older one's result irrelevant. */
+async function run(
+  set: Setter,
+  get: () => AppState,
+  names: string[],
+  total: number,
+  start: (onProgress: (p: Progress) => void) => Promise<AnalyzeOk | AnalyzeFail>,
+): Promise<void> {
+  // Opening another file cancels the current one.
+  if (get().phase === 'loading') bridge.cancel();
+  const my = ++job;
+  set({
+    phase: 'loading',
+    error: null,
+    notice: null,
+    reports: null,
+    shared: null,
+    names,
+    frame: null,
+    filter: '',
+    filterResult: null,
+    progress: { capture: 0, bytes: 0, total, packets: 0, startedAt: performance.now(), names },
+  });
+  let res: AnalyzeOk | AnalyzeFail;
+  try {
+    res = await start((p) => {
+      if (my === job) set((s) => ({ progress: s.progress ? { ...s.progress, ...p } : null }));
+    });
+  } catch (e) {
+    if (my !== job) return;
+    res = {
+      ok: false,
+      error: {
+        code: 'worker',
+        message: `the analysis stopped unexpectedly: ${e instanceof Error ? e.message : String(e)}`,
+        offset: -1,
+      },
+    };
+  }
+  if (my !== job) return;
+  if (!res.ok) {
+    set({ phase: 'error', error: res.error, progress: null });
+    return;
+  }
+  const r = res.reports.en;
+  set({
+    phase: 'done',
+    reports: res.reports,
+    shared: res.shared ?? null,
+    progress: null,
+    finding:
+      r.diagnosis.primaryFinding >= 0
+        ? r.diagnosis.primaryFinding
+        : r.findings.findIndex((f) => f.kind === 'syn-retry' || f.kind === 'dns-unanswered'),
+    capture: r.diagnosis.evidenceCapture,
+    rowCount: res.packets[r.diagnosis.evidenceCapture] ?? 0,
+    listVersion: get().listVersion + 1,
+  });
+}
 
 export const useApp = create<AppState>((set, get) => ({
   lang: initialLang(),
@@ -75,51 +143,17 @@ export const useApp = create<AppState>((set, get) => ({
   rowCount: 0,
   listVersion: 0,
   scrollTo: null,
+  shared: null,
+  updateReady: null,
 
   async open(sources) {
-    // Opening another file cancels the current one.
-    if (get().phase === 'loading') bridge.cancel();
-    const my = ++job;
     const names = sources.map((s) => (s.kind === 'file' ? s.file.name : s.name));
-    set({
-      phase: 'loading',
-      error: null,
-      notice: null,
-      reports: null,
-      names,
-      frame: null,
-      filter: '',
-      filterResult: null,
-      progress: {
-        capture: 0,
-        bytes: 0,
-        total: sources[0]?.kind === 'file' ? sources[0].file.size : 0,
-        packets: 0,
-        startedAt: performance.now(),
-        names,
-      },
-    });
-    const res = await bridge.analyze(sources, {}, (p) => {
-      if (my === job) set((s) => ({ progress: s.progress ? { ...s.progress, ...p } : null }));
-    });
-    if (my !== job) return;
-    if (!res.ok) {
-      set({ phase: 'error', error: res.error, progress: null });
-      return;
-    }
-    const r = res.reports.en;
-    set({
-      phase: 'done',
-      reports: res.reports,
-      progress: null,
-      finding:
-        r.diagnosis.primaryFinding >= 0
-          ? r.diagnosis.primaryFinding
-          : r.findings.findIndex((f) => f.kind === 'syn-retry' || f.kind === 'dns-unanswered'),
-      capture: r.diagnosis.evidenceCapture,
-      rowCount: res.packets[r.diagnosis.evidenceCapture] ?? 0,
-      listVersion: get().listVersion + 1,
-    });
+    const total = sources[0]?.kind === 'file' ? sources[0].file.size : 0;
+    await run(set, get, names, total, (onProgress) => bridge.analyze(sources, {}, onProgress));
+  },
+
+  async openLink(value) {
+    await run(set, get, ['shared link'], 0, (onProgress) => bridge.api.openShared(value, proxy(onProgress)));
   },
 
   cancel() {

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { AddressMapper, anonymizeFrame } from './anonymize';
+import { readCapture } from './capture/reader';
+import { bufferChunks } from './capture/source';
+import { writePcap } from './capture/writer';
+import { Dissector } from './decode/dissect';
+import { decodePermalink, encodePermalink, fromBase64Url, INCIDENT_BUDGET, toBase64Url, type SharedPacket } from './permalink';
+import { analyzeBytes, analyzeFiles, corpusBytes, REPO } from './testing/corpus';
+
+async function frames(bytes: Uint8Array) {
+  const out: { ts: number; data: Uint8Array; linkType: number; origLen: number }[] = [];
+  await readCapture(bufferChunks(bytes), (r) =>
+    out.push({ ts: r.ts, data: r.data.slice(), linkType: r.linkType, origLen: r.origLen }),
+  );
+  return out;
+}
+
+function verdicts(data: Uint8Array, lt: number) {
+  const d = new Dissector().dissect(data, lt);
+  return Array.from({ length: d.nChecks }, (_, i) => `${d.check(i).layer}@${d.check(i).depth}:${d.check(i).status}`);
+}
+
+async function incidentLink(anonymise: boolean) {
+  const r = await analyzeFiles(['scenarios/tke-63s-sender-eth0.pcap']);
+  const fr = await frames(corpusBytes('scenarios/tke-63s-sender-eth0.pcap'));
+  const map = new AddressMapper();
+  const packets: SharedPacket[] = r.diagnosis.evidence.map((n) => {
+    const f = fr[n - 1]!;
+    return {
+      capture: 0,
+      frame: n,
+      linkType: f.linkType,
+      origLen: f.origLen,
+      ts: f.ts,
+      bytes: anonymise ? anonymizeFrame(f.data, f.linkType, map) : f.data,
+    };
+  });
+  const value = await encodePermalink({
+    anonymised: anonymise,
+    truncated: false,
+    captures: ['tke-63s-sender-eth0.pcap'],
+    claim: { cause: r.diagnosis.cause, attempts: 7 },
+    packets,
+  });
+  return { value, packets, report: r };
+}
+
+describe('permalink codec', () => {
+  it('round-trips the 63-second incident within the 2,000-character budget', async () => {
+    const { value, packets } = await incidentLink(false);
+    const url = `http://localhost:4173/#r=${value}`;
+    expect(url.length).toBeLessThan(INCIDENT_BUDGET);
+    const d = await decodePermalink(value);
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    expect(d.result.claim).toEqual({ cause: 'vxlan-checksum-drop', attempts: 7 });
+    expect(d.result.packets.map((p) => p.frame)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    d.result.packets.forEach((p, i) => {
+      expect(p.bytes).toEqual(packets[i]!.bytes);
+      expect(p.ts).toBeCloseTo(packets[i]!.ts, 6);
+    });
+    // Re-analysing the shared packets gives the same diagnosis and ladder.
+    const pcap = writePcap(
+      d.result.packets.map((p) => ({ ts: p.ts, data: p.bytes, origLen: p.origLen })),
+      1,
+    );
+    const again = await analyzeBytes(pcap);
+    expect(again.diagnosis.cause).toBe('vxlan-checksum-drop');
+    const syn = again.findings.find((f) => f.kind === 'syn-retry')!;
+    expect(syn.kind === 'syn-retry' && syn.attemptList.map((a) => a.outerChecksum)).toEqual([
+      'bad',
+      'bad',
+      'bad',
+      'bad',
+      'bad',
+      'bad',
+      'zero',
+    ]);
+  });
+
+  it('rejects garbage, truncated, tampered and future-version links with a clear message', async () => {
+    const { value } = await incidentLink(false);
+    const cases: [string, RegExp][] = [
+      ['', /no shared result/],
+      ['%%%not base64%%%', /not valid base64url/],
+      [value.slice(0, value.length >> 1), /damaged or truncated|invalid/],
+      [toBase64Url(new TextEncoder().encode('hello')), /damaged|invalid/],
+    ];
+    for (const [v, re] of cases) {
+      const d = await decodePermalink(v);
+      expect(d.ok, v.slice(0, 20)).toBe(false);
+      if (!d.ok) expect(d.error.message).toMatch(re);
+    }
+    // A link from a future version.
+    const raw = new Uint8Array([0x50, 0x44, 9, 0]);
+    const cs = new CompressionStream('deflate-raw');
+    const w = cs.writable.getWriter();
+    void w.write(raw).then(() => w.close());
+    const z = new Uint8Array(await new Response(cs.readable).arrayBuffer());
+    const fut = await decodePermalink(toBase64Url(z));
+    expect(!fut.ok && fut.error.code).toBe('future-version');
+  });
+
+  it('never throws on fuzzed input', async () => {
+    const { value } = await incidentLink(false);
+    const bytes = fromBase64Url(value)!;
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (let i = 0; i < 300; i++) {
+      const b = bytes.slice();
+      const flips = 1 + Math.floor(rnd() * 4);
+      for (let k = 0; k < flips; k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+      const d = await decodePermalink(toBase64Url(i % 7 === 0 ? b.subarray(0, Math.floor(rnd() * b.length)) : b));
+      expect(typeof d.ok).toBe('boolean');
+    }
+  });
+});
+
+describe('anonymisation', () => {
+  it('remaps addresses consistently and preserves every checksum verdict', async () => {
+    const files = [
+      'scenarios/tke-63s-sender-eth0.pcap',
+      'scenarios/tke-63s-sender-flannel1.pcap',
+      'scenarios/dns-vxlan-bad-outer.pcap',
+      'real/zeek__localhost-bad-chksum.pcap',
+      'real/tcpdump__gso-ipv4-vxlan-ipv4.pcap',
+      'real/zeek__ip6-udp-bad-chksum.pcap',
+      'real/tcpdump__vxlan.pcap',
+      'real/zeek__ip4-bad-chksum.pcap',
+    ];
+    for (const f of files) {
+      const map = new AddressMapper();
+      for (const fr of await frames(corpusBytes(f))) {
+        const anon = anonymizeFrame(fr.data, fr.linkType, map);
+        expect(verdicts(anon, fr.linkType), f).toEqual(verdicts(fr.data, fr.linkType));
+      }
+    }
+    // Real LCO captures from network namespaces.
+    const { readFileSync } = await import('node:fs');
+    const lco = new Uint8Array(readFileSync(`${REPO}/test/captures/netns/lin-drop-sender-phys.pcap`));
+    const map = new AddressMapper();
+    for (const fr of await frames(lco))
+      expect(verdicts(anonymizeFrame(fr.data, fr.linkType, map), fr.linkType)).toEqual(verdicts(fr.data, fr.linkType));
+  });
+
+  it('keeps the same error on bad checksums, hides addresses and payloads', async () => {
+    const fr = (await frames(corpusBytes('scenarios/tke-63s-sender-eth0.pcap')))[0]!;
+    const anon = anonymizeFrame(fr.data, 1, new AddressMapper());
+    const d0 = new Dissector().dissect(fr.data, 1);
+    const before = { stored: d0.check(1).stored, computed: d0.check(1).computed };
+    const d1 = new Dissector().dissect(anon, 1);
+    expect(d1.check(1).status).toBe('bad');
+    // stored - computed preserved in one's complement arithmetic.
+    const diff = (s: number, c: number) => (s + (~c & 0xffff)) % 0xffff;
+    expect(diff(d1.check(1).stored, d1.check(1).computed)).toBe(diff(before.stored, before.computed));
+    const text = Array.from(anon, (x) => x.toString(16).padStart(2, '0')).join('');
+    expect(text).not.toContain('0a00000b'); // 10.0.0.11
+    expect(text).not.toContain('ac1d0000'); // 172.29.0.0
+    const a = await analyzeBytes(writePcap([{ ts: 1, data: anon }], 1), { frames: true });
+    expect(a.frames![0]!.summary).toMatch(/^\[VXLAN vni 1\] 172\.200\.\d+\.0:40233 > 172\.200\.\d+\.3:9153/);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Sharing: the share step (anonymise, see exactly what will be shared, copy the link), the
+ * banner shown when a result was opened from a link, and "download as pcap".
+ */
+import { useEffect, useState, type JSX } from 'react';
+import type { SharePreview } from '../../workers/api';
+import { strings } from './i18n';
+import { bridge, useApp, useReport } from './store';
+
+/** Save bytes as a file without any network request. */
+function download(bytes: Uint8Array, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.tcpdump.pcap' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function ShareDialog({ onClose }: { onClose: () => void }): JSX.Element {
+  const lang = useApp((s) => s.lang);
+  const S = strings(lang);
+  const [anon, setAnon] = useState(false);
+  const [preview, setPreview] = useState<SharePreview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    let live = true;
+    setPreview(null);
+    void bridge.api.share(anon).then((p) => {
+      if (!live) return;
+      if ('ok' in p) setError(p.error.message);
+      else setPreview(p);
+    });
+    return () => {
+      live = false;
+    };
+  }, [anon]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  const url = preview ? `${location.origin}${location.pathname}#r=${preview.value}` : '';
+  return (
+    <div className="modal-backdrop" onClick={onClose}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="share-title"
+        onClick={(e) => e.stopPropagation()}
+        data-testid="share-dialog"
+      >
+        <h2 id="share-title">{S.shareTitle}</h2>
+        <p className="muted">{S.shareExplain}</p>
+        <label className="check-row">
+          <input type="checkbox" checked={anon} onChange={(e) => setAnon(e.target.checked)} data-testid="anonymise" />{' '}
+          {S.anonymise}
+        </label>
+        <p className="muted small">{S.anonymiseHelp}</p>
+        {error && (
+          <p className="filter-error" role="alert">
+            {error}
+          </p>
+        )}
+        {preview && (
+          <>
+            <h3>{S.willShare(preview.packets.length)}</h3>
+            <ul className="share-list" data-testid="share-preview">
+              {preview.packets.map((p) => (
+                <li key={`${p.capture}:${p.frame}`}>
+                  <span className="mono">
+                    {p.capture ? 'B' : 'A'}:{p.frame}
+                  </span>{' '}
+                  {p.summary}
+                </li>
+              ))}
+            </ul>
+            {preview.truncated && (
+              <p className="notice warn-box" role="status" data-testid="share-truncated">
+                {S.shareTruncated(preview.omitted)}
+              </p>
+            )}
+            <div className="link-row">
+              <input readOnly value={url} data-testid="permalink" aria-label={S.link} onFocus={(e) => e.target.select()} />
+              <button
+                className="primary"
+                onClick={() => {
+                  void navigator.clipboard?.writeText(url).catch(() => undefined);
+                  setCopied(true);
+                }}
+                data-testid="copy-link"
+              >
+                {copied ? S.copied : S.copyLink}
+              </button>
+            </div>
+            <p className="muted small">{S.linkLength(url.length)}</p>
+          </>
+        )}
+        {!preview && !error && <p className="muted">…</p>}
+        <div className="actions end">
+          <button onClick={onClose}>{S.close}</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function SharedBanner(): JSX.Element | null {
+  const { shared, lang, capture, names } = useApp();
+  const report = useReport();
+  const S = strings(lang);
+  if (!shared || !report) return null;
+  const same = shared.claim.cause === report.diagnosis.cause;
+  return (
+    <div
+      className={`banner ${same ? 'ok' : 'warn'}`}
+      role="status"
+      data-testid="shared-banner"
+      data-matches={same ? 'true' : 'false'}
+    >
+      <span>
+        {S.sharedOpened(shared.packets, shared.anonymised)}{' '}
+        {same
+          ? S.sharedSame(report.diagnosis.cause ?? S.noCause)
+          : S.sharedDiffers(shared.claim.cause ?? S.noCause, report.diagnosis.cause ?? S.noCause)}
+        {shared.truncated && ` ${S.sharedTruncated}`}
+      </span>
+      <button
+        onClick={() => void bridge.api.exportPcap(capture).then((b) => download(b, names[capture] ?? 'shared.pcap'))}
+        data-testid="download-pcap"
+      >
+        {S.downloadPcap}
+      </button>
+    </div>
+  );
+}
