@@ -3,7 +3,7 @@
  * boundary. The UI imports these types only; errors come back as `{code, message, offset}`.
  */
 import { LINKTYPE_CUSTOM_BLOCK } from '../src/core/capture/reader';
-import { blobChunks, type ChunkSource } from '../src/core/capture/source';
+import { blobChunks, bufferChunks, type ChunkSource } from '../src/core/capture/source';
 import { Dissector, type Dissection } from '../src/core/decode/dissect';
 import { describeLayers, type LayerDetail } from '../src/core/decode/detail';
 import { summarize } from '../src/core/decode/format';
@@ -24,6 +24,9 @@ import {
   type SharedResult,
 } from '../src/core/permalink';
 import { evidenceFrames, remapFrames } from '../src/core/share';
+
+/** Packets a link may carry at most (the decoder accepts up to 512). */
+const MAX_SHARED_PACKETS = 256;
 
 /** Where a capture comes from: a dropped File, a same-origin URL (the bundled sample), or bytes. */
 export type CaptureSource =
@@ -109,7 +112,7 @@ async function* urlChunks(url: string): ChunkSource {
 function sourceOf(s: CaptureSource): { name: string; size: number; source: ChunkSource } {
   if (s.kind === 'file') return { name: s.file.name, size: s.file.size, source: blobChunks(s.file) };
   if (s.kind === 'url') return { name: s.name, size: 0, source: urlChunks(s.url) };
-  return { name: s.name, size: s.bytes.length, source: blobChunks(new Blob([s.bytes as Uint8Array<ArrayBuffer>])) };
+  return { name: s.name, size: s.bytes.length, source: bufferChunks(s.bytes, 4 * 1024 * 1024) };
 }
 
 /** The worker-side implementation. */
@@ -300,13 +303,15 @@ export class AnalysisApi {
   async share(anonymise: boolean): Promise<SharePreview | ShareFail> {
     const r = this.reports?.en;
     if (!r) return { ok: false, error: { code: 'empty', message: 'nothing to share yet' } };
-    let pick = evidenceFrames(r);
-    const total = pick.length;
+    const all = evidenceFrames(r, Number.MAX_SAFE_INTEGER);
+    const total = all.length;
+    let pick = all.slice(0, MAX_SHARED_PACKETS);
     for (;;) {
       const map = new AddressMapper();
       const packets: SharedPacket[] = [];
       const preview: SharePreview['packets'] = [];
-      for (const { capture, frame } of pick) {
+      const ordered = pick.slice().sort((a, b) => a.capture - b.capture || a.frame - b.frame);
+      for (const { capture, frame } of ordered) {
         const [raw] = this.frames(capture, [frame]);
         if (!raw || raw.linkType === LINKTYPE_CUSTOM_BLOCK) continue;
         const bytes = anonymise ? anonymizeFrame(raw.bytes, raw.linkType, map, this.dissector) : raw.bytes;

@@ -101,3 +101,20 @@ describe('analyze CLI', () => {
     expect(run('a', 'b', 'c').code).toBe(2);
   });
 });
+
+describe('analyze CLI in a pipeline', () => {
+  it('stops quietly when the reader closes the pipe early', () => {
+    const p = spawnSync(
+      'sh',
+      [
+        '-c',
+        `'${TSX}' '${join(ROOT, 'src/cli/main.ts')}' --json --frames '${eth0}' '${join(CAPTURES, 'real/zeek__ssh.pcap')}' | head -c 10 >/dev/null; echo "rc=$?"`,
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(p.stderr).not.toMatch(/throw|Error|at /);
+  });
+});

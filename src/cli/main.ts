@@ -103,6 +103,13 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// A reader that closes the pipe early (`| head`) is normal: stop quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`analyze: cannot write output: ${e.message}\n`);
+  process.exit(1);
+});
+
 main().then(
   (code) => {
     process.exitCode = code;

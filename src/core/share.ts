@@ -4,7 +4,7 @@
  */
 import type { Report } from './report';
 
-/** Frames to share, per capture, most important first. */
+/** Frames to share, most important first (the primary finding's attempts and answer, then others). */
 export function evidenceFrames(r: Report, maxPackets = 256): { capture: number; frame: number }[] {
   const out: { capture: number; frame: number }[] = [];
   const seen = new Set<string>();
@@ -28,7 +28,7 @@ export function evidenceFrames(r: Report, maxPackets = 256): { capture: number; 
     if (f.kind === 'syn-retry') add(f.capture, f.answerFrame);
   }
   if (!out.length) for (const n of d.evidence) add(d.evidenceCapture, n);
-  return out.sort((a, b) => a.capture - b.capture || a.frame - b.frame);
+  return out;
 }
 
 /**

@@ -3,17 +3,22 @@
  * pipeline over a file or a buffer.
  */
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeCaptures, type PipelineOptions } from '../pipeline';
 import { bufferChunks } from '../capture/source';
 import type { Report } from '../report';
 
+/** This folder (jsdom test environments may not give a file: URL; tests run from the repo root). */
+const HERE = import.meta.url.startsWith('file:')
+  ? dirname(fileURLToPath(import.meta.url))
+  : resolve(process.cwd(), 'src/core/testing');
+
 /** The repository root. */
-export const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+export const REPO = resolve(HERE, '../../..');
 
 /** ../shared/captures, beside the repository. */
-export const CAPTURES = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/captures');
+export const CAPTURES = resolve(REPO, '../shared/captures');
 
 /** Every capture file of the corpus as "sub/name". */
 export function corpusFiles(): string[] {

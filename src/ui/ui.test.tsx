@@ -1,0 +1,187 @@
+// @vitest-environment jsdom
+/**
+ * Store and components against the real worker API running in-process (the bridge is mocked:
+ * jsdom has no Worker), so these tests exercise the same code paths as the app.
+ */
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AnalysisApi } from '../../workers/api';
+import { dnsQuery, ether, ipv4, udpDatagram } from '../core/capture/build';
+import { writePcap } from '../core/capture/writer';
+import { MAX_LINK_CHARS } from '../core/permalink';
+import { CAPTURES } from '../core/testing/corpus';
+
+const api = new AnalysisApi();
+const cancel = vi.fn();
+/** Like a Comlink remote: every call returns a promise. */
+const remote = new Proxy(api, {
+  get(target, prop) {
+    const v = (target as unknown as Record<string | symbol, unknown>)[prop];
+    return typeof v === 'function'
+      ? (...a: unknown[]) => Promise.resolve((v as (...x: unknown[]) => unknown).apply(target, a))
+      : v;
+  },
+});
+vi.mock('./bridge', () => ({
+  WorkerBridge: class {
+    get api() {
+      return remote;
+    }
+    analyze(...a: Parameters<AnalysisApi['analyze']>) {
+      return api.analyze(...a);
+    }
+    cancel() {
+      cancel();
+    }
+  },
+}));
+
+const { useApp } = await import('./store');
+const { App } = await import('./App');
+
+const bytes = (rel: string) => new Uint8Array(readFileSync(`${CAPTURES}/${rel}`));
+const eth0 = () => ({
+  kind: 'bytes' as const,
+  name: 'tke-63s-sender-eth0.pcap',
+  bytes: bytes('scenarios/tke-63s-sender-eth0.pcap'),
+});
+
+beforeEach(() => {
+  useApp.setState({
+    phase: 'idle',
+    reports: null,
+    error: null,
+    notice: null,
+    lang: 'en',
+    theme: 'light',
+    shared: null,
+    frame: null,
+  });
+  Object.defineProperty(window, 'matchMedia', { value: () => ({ matches: false }), configurable: true });
+});
+afterEach(() => cleanup());
+
+describe('store', () => {
+  it('opens a capture, selects the primary finding and lists its packets', async () => {
+    await useApp.getState().open([eth0()]);
+    const s = useApp.getState();
+    expect(s.phase).toBe('done');
+    expect(s.reports!.en.diagnosis.cause).toBe('vxlan-checksum-drop');
+    expect(s.reports!.zh.diagnosis.summary).toMatch(/校验和/);
+    expect(s.reports!.en.findings[s.finding]!.kind).toBe('syn-retry');
+    expect(s.rowCount).toBe(16);
+    const rows = await api.rows(0, 0, 100);
+    expect(rows.map((r) => r.worst).slice(0, 8)).toEqual(['bad', 'bad', 'bad', 'bad', 'bad', 'bad', 'zero', 'zero']);
+  });
+
+  it('filters, reports filter errors, and jumps to a frame', async () => {
+    await useApp.getState().open([eth0()]);
+    await useApp.getState().applyFilter('checksum.bad');
+    expect(useApp.getState().rowCount).toBe(6);
+    await useApp.getState().applyFilter('tcp.port==');
+    expect(useApp.getState().filterResult!.ok).toBe(false);
+    expect(useApp.getState().rowCount).toBe(6);
+    await useApp.getState().selectFrame(0, 12);
+    // Frame 12 is filtered out by checksum.bad: the filter is cleared to show it.
+    expect(useApp.getState().filter).toBe('');
+    expect(useApp.getState().frame).toBe(12);
+    expect(useApp.getState().scrollTo).toBe(11);
+  });
+
+  it('turns unreadable input into an error state with what and where', async () => {
+    await useApp.getState().open([{ kind: 'bytes', name: 'junk.pcap', bytes: new TextEncoder().encode('no capture here') }]);
+    expect(useApp.getState().phase).toBe('error');
+    expect(useApp.getState().error!.message).toMatch(/junk\.pcap: not a pcap or pcapng file \(magic 0x6e6f2063 at byte 0\)/);
+  });
+
+  it('cancel terminates the worker and returns to the landing page', () => {
+    useApp.setState({ phase: 'loading' });
+    useApp.getState().cancel();
+    expect(cancel).toHaveBeenCalled();
+    expect(useApp.getState()).toMatchObject({ phase: 'idle', notice: 'cancelled' });
+  });
+
+  it("shares a result and reopens it from the link with the sender's frame numbers", async () => {
+    await useApp.getState().open([eth0()]);
+    const p = await api.share(false);
+    if ('ok' in p) throw new Error(p.error.message);
+    expect(p.packets.map((x) => x.frame)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    await useApp.getState().openLink(p.value);
+    const s = useApp.getState();
+    expect(s.phase).toBe('done');
+    expect(s.shared).toMatchObject({ anonymised: false, truncated: false, claim: { cause: 'vxlan-checksum-drop', attempts: 7 } });
+    expect(s.reports!.en.diagnosis.evidence).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await api.packet(0, 8))!.layers.length).toBeGreaterThan(4);
+    expect((await api.rows(0, 0, 10)).map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('cuts an oversized selection down to the evidence with a notice, never a broken link', async () => {
+    // 400 unanswered DNS queries: far more evidence than one link should carry.
+    const pkts = Array.from({ length: 400 }, (_, i) => ({
+      ts: 1_700_000_000 + i * 5,
+      data: ether(
+        ipv4(udpDatagram(40000 + (i % 50), 53, dnsQuery(i, `host-${i % 50}.example.internal`)), {
+          src: '10.0.0.5',
+          dst: '10.96.0.10',
+          proto: 17,
+          id: i,
+        }),
+      ),
+    }));
+    await useApp.getState().open([{ kind: 'bytes', name: 'many.pcap', bytes: writePcap(pkts, 1) }]);
+    expect(useApp.getState().reports!.en.diagnosis.cause).toBe('dns-unanswered');
+    const p = await api.share(true);
+    if ('ok' in p) throw new Error(p.error.message);
+    expect(p.truncated).toBe(true);
+    expect(p.omitted).toBeGreaterThan(0);
+    expect(p.value.length).toBeLessThanOrEqual(MAX_LINK_CHARS);
+    await useApp.getState().openLink(p.value);
+    expect(useApp.getState().phase).toBe('done');
+    expect(useApp.getState().shared!.truncated).toBe(true);
+  });
+
+  it('rejects a garbage link with a clear error', async () => {
+    await useApp.getState().openLink('!!!');
+    expect(useApp.getState().phase).toBe('error');
+    expect(useApp.getState().error!.message).toMatch(/base64url/);
+  });
+});
+
+describe('components', () => {
+  it('the landing page has the file input, the sample button and the drop zone', () => {
+    render(<App />);
+    expect(document.querySelector('input[type=file][data-testid="file-input"]')).not.toBeNull();
+    expect(screen.getByTestId('sample').textContent).toMatch(/63-second sample/);
+    expect(screen.getByTestId('dropzone')).toBeTruthy();
+  });
+
+  it('shows the diagnosis, remedies with copy buttons, the attempts table; switches language and theme', async () => {
+    await useApp.getState().open([eth0()]);
+    render(<App />);
+    const diag = screen.getByTestId('diagnosis');
+    expect(diag.getAttribute('data-cause')).toBe('vxlan-checksum-drop');
+    expect(within(diag).getAllByRole('button', { name: /Copy: ethtool -K flannel\.1 tx-checksum-ip-generic off/ })).toHaveLength(
+      1,
+    );
+    expect(
+      within(diag)
+        .getAllByTestId('evidence-frame')
+        .map((b) => b.textContent),
+    ).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    const table = document.querySelector('table.attempts')!;
+    expect(table.querySelectorAll('tbody tr')).toHaveLength(7);
+    expect(table.textContent).toMatch(/0xffff → 0xd553/);
+    expect(screen.getByTestId('checksum-table').textContent).toMatch(/UDP/);
+    await act(async () => fireEvent.click(screen.getByTestId('lang')));
+    expect(screen.getByTestId('diagnosis').textContent).toMatch(/诊断/);
+    await act(async () => fireEvent.click(screen.getByTestId('theme')));
+    expect(document.documentElement.dataset.theme).toBe('dark');
+  });
+
+  it('the error view says what and where', async () => {
+    await useApp.getState().open([{ kind: 'bytes', name: 'junk.pcap', bytes: new TextEncoder().encode('no capture here') }]);
+    render(<App />);
+    expect(screen.getByTestId('error').textContent).toMatch(/not a pcap or pcapng file/);
+  });
+});
