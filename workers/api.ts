@@ -319,13 +319,17 @@ export class AnalysisApi {
         preview.push({ capture, frame, summary: summarize(this.dissector.dissect(bytes, raw.linkType, raw.origLen)) });
       }
       const primary = r.findings[r.diagnosis.primaryFinding];
-      const attempts =
-        primary && (primary.kind === 'syn-retry' || primary.kind === 'dns-unanswered') ? primary.attemptList.length : 0;
+      const retry = primary && (primary.kind === 'syn-retry' || primary.kind === 'dns-unanswered') ? primary : null;
       const value = await encodePermalink({
         anonymised: anonymise,
         truncated: pick.length < total,
         captures: this.stores.map((s, i) => (anonymise ? `capture-${i + 1}.pcap` : s.name)),
-        claim: { cause: r.diagnosis.cause, attempts },
+        claim: {
+          cause: r.diagnosis.cause,
+          attempts: retry ? retry.attemptList.length : 0,
+          outer: retry ? retry.attemptList.map((a) => a.outerChecksum) : [],
+          delaySec: retry && retry.kind === 'syn-retry' ? retry.delaySec : null,
+        },
         packets,
       });
       if (value.length + 64 <= MAX_LINK_CHARS || pick.length <= 2) {

@@ -9,14 +9,15 @@
  *   "PD" (2 bytes) | version (1 byte, = 1) | flags (1 byte: 1 anonymised, 2 truncated)
  *   nCaptures | per capture: name (len + UTF-8)
  *   claim: cause code (1 byte: 0 none, 1 vxlan-checksum-drop, 2 syn-dropped, 3 dns-unanswered),
- *          attempts
+ *          attempts, outer checksum state per attempt (1 byte each, see OUTER), delay in ms + 1
+ *          (0 = none)
  *   nPackets | per packet: capture, frame number, link type, origLen, caplen, ts, bytes
  *     ts: first packet float64 LE seconds; then signed (zigzag) microsecond deltas
  *
  * Decoding validates every length and count against the buffer and against fixed maxima, and
  * reports what is wrong; it never throws past {@link decodePermalink}.
  */
-import type { Cause } from './report';
+import type { Cause, OuterState } from './report';
 
 export const PERMALINK_VERSION = 1;
 /** The incident must fit in a link under this many characters (issue budget). */
@@ -28,6 +29,17 @@ const MAX_PACKET_BYTES = 65535;
 const MAX_DECOMPRESSED = 4 * 1024 * 1024;
 
 const CAUSES: Cause[] = [null, 'vxlan-checksum-drop', 'syn-dropped', 'dns-unanswered'];
+const OUTER: OuterState[] = ['none', 'bad', 'zero', 'good', 'partial', 'unverified'];
+
+/** What the sender's analysis said, for the recipient to compare with its own. */
+export interface Claim {
+  cause: Cause;
+  attempts: number;
+  /** Outer checksum state of each attempt of the primary finding. */
+  outer: OuterState[];
+  /** First attempt to answer, seconds; null without one. */
+  delaySec: number | null;
+}
 
 export interface SharedPacket {
   capture: number;
@@ -43,7 +55,7 @@ export interface SharedResult {
   anonymised: boolean;
   truncated: boolean;
   captures: string[];
-  claim: { cause: Cause; attempts: number };
+  claim: Claim;
   packets: SharedPacket[];
 }
 
@@ -210,6 +222,9 @@ export async function encodePermalink(r: Omit<SharedResult, 'version'>): Promise
   for (const c of r.captures) w.str(c);
   w.byte(Math.max(0, CAUSES.indexOf(r.claim.cause)));
   w.uvar(r.claim.attempts);
+  w.uvar(r.claim.outer.length);
+  for (const o of r.claim.outer) w.byte(Math.max(0, OUTER.indexOf(o)));
+  w.uvar(r.claim.delaySec === null ? 0 : Math.round(r.claim.delaySec * 1000) + 1);
   w.uvar(r.packets.length);
   let prevUs = 0;
   r.packets.forEach((p, i) => {
@@ -264,6 +279,14 @@ export async function decodePermalink(
     const causeCode = rd.byte('cause');
     if (causeCode >= CAUSES.length) throw new Invalid(`unknown cause code ${causeCode}`);
     const attempts = rd.uvar('attempt count', 10000);
+    const nOuter = rd.uvar('attempt state count', 10000);
+    const outer: OuterState[] = [];
+    for (let i = 0; i < nOuter; i++) {
+      const o = rd.byte('attempt state');
+      if (o >= OUTER.length) throw new Invalid(`unknown checksum state ${o}`);
+      outer.push(OUTER[o]!);
+    }
+    const delay = rd.uvar('delay', 2 ** 40);
     const n = rd.uvar('packet count', MAX_PACKETS);
     const packets: SharedPacket[] = [];
     let us = 0;
@@ -294,7 +317,7 @@ export async function decodePermalink(
         anonymised: (flags & 1) !== 0,
         truncated: (flags & 2) !== 0,
         captures,
-        claim: { cause: CAUSES[causeCode]!, attempts },
+        claim: { cause: CAUSES[causeCode]!, attempts, outer, delaySec: delay ? (delay - 1) / 1000 : null },
         packets,
       },
     };

@@ -114,7 +114,15 @@ export function SharedBanner(): JSX.Element | null {
   const report = useReport();
   const S = strings(lang);
   if (!shared || !report) return null;
-  const same = shared.claim.cause === report.diagnosis.cause;
+  // Verify, not trust: the re-analysis must reach the same cause with the same attempts.
+  const primary = report.findings[report.diagnosis.primaryFinding];
+  const mine =
+    primary && (primary.kind === 'syn-retry' || primary.kind === 'dns-unanswered')
+      ? primary.attemptList.map((a) => a.outerChecksum)
+      : [];
+  const same =
+    shared.claim.cause === report.diagnosis.cause &&
+    (shared.truncated || (mine.length === shared.claim.attempts && mine.join() === shared.claim.outer.join()));
   return (
     <div
       className={`banner ${same ? 'ok' : 'warn'}`}

@@ -110,7 +110,11 @@ describe('store', () => {
     await useApp.getState().openLink(p.value);
     const s = useApp.getState();
     expect(s.phase).toBe('done');
-    expect(s.shared).toMatchObject({ anonymised: false, truncated: false, claim: { cause: 'vxlan-checksum-drop', attempts: 7 } });
+    expect(s.shared).toMatchObject({
+      anonymised: false,
+      truncated: false,
+      claim: { cause: 'vxlan-checksum-drop', attempts: 7, outer: ['bad', 'bad', 'bad', 'bad', 'bad', 'bad', 'zero'] },
+    });
     expect(s.reports!.en.diagnosis.evidence).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect((await api.packet(0, 8))!.layers.length).toBeGreaterThan(4);
     expect((await api.rows(0, 0, 10)).map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
