@@ -53,6 +53,7 @@ export default tseslint.config(
   },
   {
     files: ['workers/**/*.ts'],
+    ignores: ['workers/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

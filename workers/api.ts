@@ -131,7 +131,16 @@ export class AnalysisApi {
     onProgress?: (p: Progress) => void,
   ): Promise<AnalyzeOk | AnalyzeFail> {
     const t0 = Date.now();
-    this.stores = sources.map((s) => new CaptureStore(s.kind === 'file' ? s.file.name : s.name));
+    // Uncompressed files are read back with Blob.slice(); only compressed or in-memory sources
+    // keep packet bytes in the worker.
+    this.stores = await Promise.all(
+      sources.map(async (s) => {
+        if (s.kind !== 'file') return new CaptureStore(s.name);
+        const head = new Uint8Array(await s.file.slice(0, 2).arrayBuffer());
+        const gz = head[0] === 0x1f && head[1] === 0x8b;
+        return new CaptureStore(s.file.name, gz ? null : s.file);
+      }),
+    );
     this.filters = this.stores.map(() => ({ expr: '', indices: new Uint32Array(0) }));
     this.vxlanPorts = opts.vxlanPorts ?? [];
     this.dissector = new Dissector({ vxlanPorts: [4789, 8472, ...this.vxlanPorts] });
@@ -156,14 +165,13 @@ export class AnalysisApi {
     }
   }
 
-  private dissect(store: CaptureStore, i: number): Dissection | null {
-    const b = store.bytes(i);
+  private dissect(store: CaptureStore, i: number, b: Uint8Array | null): Dissection | null {
     if (!b || store.linkType[i] === LINKTYPE_CUSTOM_BLOCK) return null;
     return this.dissector.dissect(b, store.linkType[i]!, store.origLen[i]);
   }
 
   /** Apply a display filter to a capture; rows() then pages through the matches. */
-  filter(capture: number, expr: string): FilterResult {
+  async filter(capture: number, expr: string): Promise<FilterResult> {
     const store = this.stores[capture];
     if (!store) return { ok: false, count: 0, error: 'no capture' };
     let fn: FilterFn;
@@ -176,22 +184,34 @@ export class AnalysisApi {
     const out = new Uint32Array(store.n);
     let k = 0;
     if (!expr.trim()) for (let i = 0; i < store.n; i++) out[k++] = i;
-    else for (let i = 0; i < store.n; i++) if (fn({ n: this.numberOf(capture, i), d: this.dissect(store, i) })) out[k++] = i;
+    else {
+      // One sequential pass over the packets, in file windows.
+      const BATCH = 65536;
+      const idx = new Uint32Array(BATCH);
+      for (let from = 0; from < store.n; from += BATCH) {
+        const to = Math.min(store.n, from + BATCH);
+        for (let i = from; i < to; i++) idx[i - from] = i;
+        await store.each(idx.subarray(0, to - from), (i, b) => {
+          if (fn({ n: this.numberOf(capture, i), d: this.dissect(store, i, b) })) out[k++] = i;
+        });
+      }
+    }
     this.filters[capture] = { expr, indices: out.subarray(0, k) };
     return { ok: true, count: k };
   }
 
   /** Rows `start .. start+count` of the (filtered) packet list. */
-  rows(capture: number, start: number, count: number): Row[] {
+  async rows(capture: number, start: number, count: number): Promise<Row[]> {
     const store = this.stores[capture];
     const f = this.filters[capture];
     if (!store || !f) return [];
     const idx = f.expr ? f.indices : null;
     const total = idx ? idx.length : store.n;
     const rows: Row[] = [];
-    for (let r = start; r < Math.min(total, start + count); r++) {
-      const i = idx ? idx[r]! : r;
-      const d = this.dissect(store, i);
+    const want: number[] = [];
+    for (let r = start; r < Math.min(total, start + count); r++) want.push(idx ? idx[r]! : r);
+    await store.each(want, (i, bytes) => {
+      const d = this.dissect(store, i, bytes);
       const fl = store.flags[i]!;
       const worst =
         fl & F_BAD
@@ -219,13 +239,13 @@ export class AnalysisApi {
             ? 'pcapng custom block'
             : d
               ? summarize(d)
-              : store.bytes(i)
+              : bytes
                 ? `link type ${store.linkType[i]} (not decoded)`
                 : '(bytes not kept: capture too large)',
         worst,
         checks,
       });
-    }
+    });
     return rows;
   }
 
@@ -266,32 +286,32 @@ export class AnalysisApi {
   }
 
   /** Detail of frame `n` (1-based). */
-  packet(capture: number, n: number): PacketView | null {
+  async packet(capture: number, n: number): Promise<PacketView | null> {
     const store = this.stores[capture];
     const i = this.indexOf(capture, n);
     if (!store || i < 0) return null;
-    const b = store.bytes(i);
-    const d = this.dissect(store, i);
+    const b = await store.bytes(i);
+    const d = this.dissect(store, i, b);
     return {
       n,
       ts: store.ts[i]!,
       len: store.len[i]!,
       origLen: store.origLen[i]!,
       linkType: store.linkType[i]!,
-      bytes: b ? b.slice() : new Uint8Array(0),
+      bytes: b ?? new Uint8Array(0),
       layers: d ? describeLayers(d) : [],
     };
   }
 
   /** Raw records of frames (1-based numbers), for permalinks and pcap export. */
-  frames(capture: number, ns: number[]): RawFrame[] {
+  async frames(capture: number, ns: number[]): Promise<RawFrame[]> {
     const store = this.stores[capture];
     if (!store) return [];
     const out: RawFrame[] = [];
     for (const n of ns) {
       const i = this.indexOf(capture, n);
-      const b = i >= 0 ? store.bytes(i) : null;
-      if (b) out.push({ n, ts: store.ts[i]!, linkType: store.linkType[i]!, origLen: store.origLen[i]!, bytes: b.slice() });
+      const b = i >= 0 ? await store.bytes(i) : null;
+      if (b) out.push({ n, ts: store.ts[i]!, linkType: store.linkType[i]!, origLen: store.origLen[i]!, bytes: b });
     }
     return out;
   }
@@ -312,7 +332,7 @@ export class AnalysisApi {
       const preview: SharePreview['packets'] = [];
       const ordered = pick.slice().sort((a, b) => a.capture - b.capture || a.frame - b.frame);
       for (const { capture, frame } of ordered) {
-        const [raw] = this.frames(capture, [frame]);
+        const [raw] = await this.frames(capture, [frame]);
         if (!raw || raw.linkType === LINKTYPE_CUSTOM_BLOCK) continue;
         const bytes = anonymise ? anonymizeFrame(raw.bytes, raw.linkType, map, this.dissector) : raw.bytes;
         packets.push({ capture, frame, linkType: raw.linkType, origLen: raw.origLen, ts: raw.ts, bytes });
@@ -369,15 +389,15 @@ export class AnalysisApi {
   }
 
   /** The packets of capture `capture` as a pcap file (for a shared result: the shared packets). */
-  exportPcap(capture: number): Uint8Array {
+  async exportPcap(capture: number): Promise<Uint8Array> {
     const store = this.stores[capture];
     if (!store) return new Uint8Array(0);
     const lt = store.linkType[0] ?? 1;
-    const list = [];
-    for (let i = 0; i < store.n; i++) {
-      const b = store.bytes(i);
-      if (b && store.linkType[i] === lt) list.push({ ts: store.ts[i]!, data: b, origLen: store.origLen[i]! });
-    }
+    const list: { ts: number; data: Uint8Array; origLen: number }[] = [];
+    const all = Array.from({ length: store.n }, (_, i) => i);
+    await store.each(all, (i, b) => {
+      if (b && store.linkType[i] === lt) list.push({ ts: store.ts[i]!, data: b.slice(), origLen: store.origLen[i]! });
+    });
     return writePcap(list, lt);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Per-capture packet store owned by the worker: a struct-of-arrays index (typed arrays, no
- * object per packet) plus the packet bytes packed into 16 MiB arenas, so the UI can page through
- * a million packets without the main thread ever holding capture bytes.
+ * object per packet). Packet bytes are read back from the dropped File with Blob.slice() when it
+ * is uncompressed (memory stays at the index, whatever the file size); otherwise (gzip, URL,
+ * permalink) they are packed into 16 MiB arenas. The main thread never holds capture bytes.
  */
 import type { RawRecord } from '../src/core/capture/reader';
 import type { Dissection } from '../src/core/decode/dissect';
@@ -29,10 +30,18 @@ export class CaptureStore {
   arenaOff = new Uint32Array(0);
   private arenas: Uint8Array[] = [];
   private fill = ARENA;
+  dataOffset = new Float64Array(0);
   retained = 0;
   firstTs = Number.NaN;
 
-  constructor(readonly name: string) {}
+  /**
+   * @param blob the uncompressed capture file to read packet bytes back from, or null to keep
+   *   the bytes in memory.
+   */
+  constructor(
+    readonly name: string,
+    readonly blob: Blob | null = null,
+  ) {}
 
   private grow(): void {
     const c = Math.max(1024, this.cap * 2);
@@ -51,6 +60,7 @@ export class CaptureStore {
     this.flags = g(this.flags, Uint8Array);
     this.arena = g(this.arena, Uint16Array);
     this.arenaOff = g(this.arenaOff, Uint32Array);
+    this.dataOffset = g(this.dataOffset, Float64Array);
     this.cap = c;
   }
 
@@ -75,7 +85,9 @@ export class CaptureStore {
       }
     }
     this.flags[i] = fl;
+    this.dataOffset[i] = rec.dataOffset;
     const len = rec.data.length;
+    if (this.blob) return;
     if (this.retained + len > MAX_RETAINED) {
       this.arena[i] = 0xffff;
       return;
@@ -92,10 +104,50 @@ export class CaptureStore {
     this.retained += len;
   }
 
-  /** Bytes of packet index `i` (0-based), or null if not retained. A view: copy before transfer. */
-  bytes(i: number): Uint8Array | null {
+  /** Bytes of packet index `i` kept in memory, or null. A view: copy before transfer. */
+  private kept(i: number): Uint8Array | null {
     const a = this.arena[i]!;
-    if (a === 0xffff || i >= this.n) return null;
+    if (this.blob || a === 0xffff || i >= this.n) return null;
     return this.arenas[a]!.subarray(this.arenaOff[i]!, this.arenaOff[i]! + this.len[i]!);
+  }
+
+  /**
+   * Call `cb` with the bytes of each packet index in `indices` (ascending), reading the file in
+   * windows of at most 8 MiB so nearby packets share one slice. Views are valid during `cb` only.
+   */
+  async each(indices: ArrayLike<number>, cb: (i: number, bytes: Uint8Array | null) => void): Promise<void> {
+    if (!this.blob) {
+      for (let k = 0; k < indices.length; k++) cb(indices[k]!, this.kept(indices[k]!));
+      return;
+    }
+    const WINDOW = 8 * 1024 * 1024;
+    let k = 0;
+    while (k < indices.length) {
+      const first = indices[k]!;
+      const start = this.dataOffset[first]!;
+      let end = start + this.len[first]!;
+      let j = k + 1;
+      while (j < indices.length) {
+        const e = this.dataOffset[indices[j]!]! + this.len[indices[j]!]!;
+        if (e - start > WINDOW || e < start) break;
+        end = Math.max(end, e);
+        j++;
+      }
+      const buf = new Uint8Array(await this.blob.slice(start, end).arrayBuffer());
+      for (let m = k; m < j; m++) {
+        const i = indices[m]!;
+        const o = this.dataOffset[i]! - start;
+        cb(i, buf.subarray(o, o + this.len[i]!));
+      }
+      k = j;
+    }
+  }
+
+  /** Bytes of one packet (a copy), or null when they are not available. */
+  async bytes(i: number): Promise<Uint8Array | null> {
+    let out: Uint8Array | null = null;
+    if (i < 0 || i >= this.n) return null;
+    await this.each([i], (_, b) => (out = b ? b.slice() : null));
+    return out;
   }
 }
