@@ -5,6 +5,7 @@
 import { LINKTYPE_CUSTOM_BLOCK, readCapture, type RawRecord } from './capture/reader';
 import { countingSource, maybeGunzip, type ChunkSource } from './capture/source';
 import { Dissector, SUPPORTED_LINK_TYPES, type Dissection } from './decode/dissect';
+import { Reassembler } from './decode/reassembly';
 import { Analyzer, type AnalyzeOptions } from './analysis/analyzer';
 import { FatalCaptureError, coreError } from './errors';
 import type { Report } from './report';
@@ -55,6 +56,7 @@ export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions 
     const input = inputs[ci]!;
     const cap = analyzer.beginCapture(input.name);
     const dissector = new Dissector({ vxlanPorts: ports });
+    const reassembler = new Reassembler();
     let lastBytes = 0;
     const counted = countingSource(input.source, (b) => {
       lastBytes = b;
@@ -79,7 +81,7 @@ export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions 
             return;
           }
           const d = dissector.dissect(rec.data, rec.linkType, rec.origLen);
-          analyzer.addFrame(cap, n, rec.ts, d);
+          analyzer.addFrame(cap, n, rec.ts, d, d.nLayers && d.layers[0] ? reassembler.feed(n, d) : null);
           opts.onPacket?.(ci, n, rec, d);
         },
         opts.shouldStop,

@@ -50,6 +50,8 @@ export interface CheckReport {
   tunnel?: boolean;
   /** Inside an ICMP error's quoted packet. */
   quoted?: boolean;
+  /** Verified over an IP datagram reassembled from fragments ending in this frame. */
+  reassembled?: boolean;
 }
 
 export interface FrameReport {

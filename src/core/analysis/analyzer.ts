@@ -8,6 +8,7 @@ import type { Dissection } from '../decode/dissect';
 import { endpoint, innermostIp, ipAddr, summarize } from '../decode/format';
 import { K, TCP_ACK, TCP_RST, TCP_SYN, type CheckLayer, type CheckStatus, type Layer } from '../decode/layers';
 import type { CaptureInfo } from '../capture/reader';
+import type { ReassembledCheck } from '../decode/reassembly';
 import {
   emptyCounts,
   type Attempt,
@@ -197,7 +198,7 @@ export class Analyzer {
   }
 
   /** Analyse one dissected frame. `n` is its 1-based number within capture `cap`. */
-  addFrame(cap: number, n: number, ts: number, d: Dissection): void {
+  addFrame(cap: number, n: number, ts: number, d: Dissection, reassembled: ReassembledCheck | null = null): void {
     const st = this.caps[cap]!;
     this.countFrame(st, ts, d.data.length);
     const counts = this.counts;
@@ -224,7 +225,33 @@ export class Analyzer {
         pushCapped(st.partial, n, this.maxFrames);
       }
     }
-    if (this.frames) this.frames.push(frameReport(cap, n, ts, d));
+    if (reassembled) {
+      (counts[reassembled.layer] as StatusCounts)[reassembled.status]++;
+      if (reassembled.depth > 0) (this.innerCounts[reassembled.layer] as StatusCounts)[reassembled.status]++;
+      if (reassembled.status === 'bad') {
+        const key = `${reassembled.layer}@${reassembled.depth}`;
+        let g = st.bad.get(key);
+        if (!g) st.bad.set(key, (g = { layer: reassembled.layer, depth: reassembled.depth, frames: [], count: 0 }));
+        g.count++;
+        pushCapped(g.frames, n, this.maxFrames);
+      }
+    }
+    if (this.frames) {
+      const fr = frameReport(cap, n, ts, d);
+      if (reassembled) {
+        const r = reassembled;
+        fr.checks.push({
+          layer: r.layer,
+          depth: r.depth,
+          status: r.status,
+          stored: r.stored,
+          computed: r.computed >= 0 ? r.computed : null,
+          reason: r.reason,
+          reassembled: true,
+        });
+      }
+      this.frames.push(fr);
+    }
 
     const ipI = innermostIp(d);
     if (ipI < 0) return;
