@@ -17,6 +17,7 @@
  * Decoding validates every length and count against the buffer and against fixed maxima, and
  * reports what is wrong; it never throws past {@link decodePermalink}.
  */
+import { concatBytes } from './bytes';
 import type { Cause, OuterState } from './report';
 
 export const PERMALINK_VERSION = 1;
@@ -184,13 +185,7 @@ async function pipe(data: Uint8Array, t: CompressionStream | DecompressionStream
     }
     parts.push(x.value);
   }
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** base64url without padding. */

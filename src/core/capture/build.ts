@@ -3,6 +3,7 @@
  * lengths and checksums, with hooks to corrupt or offload a checksum on purpose. Used by the
  * benchmark generator, the sample builders and byte-level test fixtures.
  */
+import { concatBytes } from '../bytes';
 import { checksumFromSum, fold, pseudoSum4, pseudoSum6, sum16 } from '../checksum';
 
 /** What to write into a transport checksum field. */
@@ -18,16 +19,7 @@ function ipv6Bytes(a: string): number[] {
   return words.flatMap((w) => [w >> 8, w & 0xff]);
 }
 
-function concat(parts: (Uint8Array | number[])[]): Uint8Array {
-  const n = parts.reduce((s, p) => s + p.length, 0);
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+const concat = concatBytes;
 
 /** Ethernet II header + payload. */
 export function ether(payload: Uint8Array, type = 0x0800, src = [2, 0, 0, 0, 0, 1], dst = [2, 0, 0, 0, 0, 2]): Uint8Array {
