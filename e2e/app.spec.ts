@@ -183,3 +183,15 @@ test('screenshots of the result view in both themes and languages', async ({ pag
   await page.goto('/');
   await page.screenshot({ path: join(ART, 'landing.png') });
 });
+
+test('keyboard: open the picker with Enter, move through packets with the arrow keys', async ({ page }) => {
+  await page.goto('/');
+  await page.locator('label[for="file-input"]').focus();
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  await chooser.setFiles(join(SCEN, 'tke-63s-sender-eth0.pcap'));
+  await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
+  await page.getByTestId('evidence-frame').first().click();
+  await page.getByTestId('packet-list').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('packet-detail')).toContainText('Frame 2');
+});

@@ -85,13 +85,26 @@ function FileInput(): JSX.Element {
         data-testid="file-input"
         accept=".pcap,.pcapng,.cap,.gz,.pcap.gz,.pcapng.gz,application/vnd.tcpdump.pcap"
         className="sr-only"
+        tabIndex={-1}
         onChange={(e) => {
           const s = filesToSources(e.target.files);
           e.target.value = '';
           if (s.length) void open(s);
         }}
       />
-      <label htmlFor="file-input" className="button primary" tabIndex={-1}>
+      {/* The visible control is the label: focusable, and Enter/Space open the picker. */}
+      <label
+        htmlFor="file-input"
+        className="button primary"
+        tabIndex={0}
+        role="button"
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            ref.current?.click();
+          }
+        }}
+      >
         {S.choose}
       </label>
     </>

@@ -20,7 +20,10 @@ export function Findings({ report }: { report: Report }): JSX.Element {
         {report.findings.map((f, i) => (
           <li key={i} className={`sev-${f.severity}${i === finding ? ' current' : ''}`} data-testid="finding" data-kind={f.kind}>
             <span className={`sev-dot sev-${f.severity}`} aria-label={f.severity} />
-            <span className="kind">{S.kinds[f.kind] ?? f.kind}</span>
+            <span className="kind">
+              {S.kinds[f.kind] ?? f.kind}
+              {report.captures.length > 1 && ` · ${report.captures[f.capture]?.file}`}
+            </span>
             {f.kind === 'syn-retry' || f.kind === 'dns-unanswered' ? (
               <button className="link" onClick={() => selectFinding(i)}>
                 {f.title}
