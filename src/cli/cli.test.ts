@@ -118,3 +118,18 @@ describe('analyze CLI in a pipeline', () => {
     expect(p.stderr).not.toMatch(/throw|Error|at /);
   });
 });
+
+describe('analyze CLI with an unknown link type', () => {
+  it('counts the frames, reports the link type once, and exits 0', async () => {
+    const { writePcap } = await import('../core/capture/writer');
+    const f = join(tmp, 'wifi.pcap');
+    writeFileSync(f, writePcap([1, 2, 3].map((i) => ({ ts: i, data: new Uint8Array(40).fill(i) })), 105));
+    const r = run('--json', f);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.out);
+    expect(rep.captures[0]).toMatchObject({ packets: 3, linkTypes: [105], undecoded: 3 });
+    expect(rep.captures[0].errors).toHaveLength(1);
+    expect(rep.captures[0].errors[0].message).toMatch(/link type 105 is not decoded \(first seen at frame 1\)/);
+    expect(rep.diagnosis.cause).toBeNull();
+  });
+});
