@@ -123,7 +123,13 @@ describe('analyze CLI with an unknown link type', () => {
   it('counts the frames, reports the link type once, and exits 0', async () => {
     const { writePcap } = await import('../core/capture/writer');
     const f = join(tmp, 'wifi.pcap');
-    writeFileSync(f, writePcap([1, 2, 3].map((i) => ({ ts: i, data: new Uint8Array(40).fill(i) })), 105));
+    writeFileSync(
+      f,
+      writePcap(
+        [1, 2, 3].map((i) => ({ ts: i, data: new Uint8Array(40).fill(i) })),
+        105,
+      ),
+    );
     const r = run('--json', f);
     expect(r.code).toBe(0);
     const rep = JSON.parse(r.out);

@@ -5,6 +5,8 @@ import { strings } from './i18n';
 import { Swatch } from './palette';
 import { useApp } from './store';
 
+/** Findings listed on screen (the JSON report keeps all of them). */
+const MAX_LISTED = 200;
 const STATUSES: (keyof StatusCounts)[] = ['good', 'bad', 'zero', 'partial', 'unverified'];
 const LAYERS: CheckLayer[] = ['ipv4', 'udp', 'tcp', 'icmp', 'icmpv6'];
 
@@ -17,7 +19,7 @@ export function Findings({ report }: { report: Report }): JSX.Element {
         {S.findings} <span className="count">{report.findings.length}</span>
       </h2>
       <ul>
-        {report.findings.map((f, i) => (
+        {report.findings.slice(0, MAX_LISTED).map((f, i) => (
           <li key={i} className={`sev-${f.severity}${i === finding ? ' current' : ''}`} data-testid="finding" data-kind={f.kind}>
             <span className={`sev-dot sev-${f.severity}`} aria-label={f.severity} />
             <span className="kind">
@@ -42,6 +44,7 @@ export function Findings({ report }: { report: Report }): JSX.Element {
           </li>
         ))}
       </ul>
+      {report.findings.length > MAX_LISTED && <p className="muted">+{report.findings.length - MAX_LISTED}</p>}
     </section>
   );
 }

@@ -290,3 +290,38 @@ describe('real captures from network namespaces (scripts/make-netns-captures.sh)
     expect(exp.diagnosis.summary).toMatch(/5 of 6 attempts did reach the second capture point/);
   });
 });
+
+describe('details of the evidence', () => {
+  it('names the VXLAN device that matches the tunnel port (Calico uses 4789)', async () => {
+    const calico = (inner: Uint8Array, outer: ChecksumMode) =>
+      ether(
+        ipv4(udpDatagram(50000, 4789, vxlan(ether(inner))), { src: '192.168.0.1', dst: '192.168.0.2', proto: 17, l4: outer }),
+      );
+    const r = await analyzeBytes(cap([0, 1, 3].map((t, i) => ({ ts: T0 + t, data: calico(synPacket(i), 0xffff) }))));
+    expect(r.diagnosis.cause).toBe('vxlan-checksum-drop');
+    expect(r.diagnosis.remedies[0]).toMatch(/ethtool -K vxlan\.calico tx-checksum-ip-generic off/);
+    expect(r.diagnosis.remedies.join(' ')).toMatch(/--dport 4789/);
+  });
+
+  it('does not count TCP keep-alives as retransmissions', async () => {
+    const seg = (seq: number, len: number, id: number) =>
+      ether(
+        ipv4(tcpSegment({ sport: 1234, dport: 80, seq, ack: 1, flags: TCP_ACK, payload: new Uint8Array(len) }), {
+          src: '10.0.0.1',
+          dst: '10.0.0.2',
+          proto: 6,
+          id,
+        }),
+      );
+    const r = await analyzeBytes(
+      cap([
+        { ts: T0, data: seg(1000, 100, 1) },
+        { ts: T0 + 60, data: seg(1099, 1, 2) }, // keep-alive
+        { ts: T0 + 61, data: seg(1000, 100, 3) }, // a real retransmission
+      ]),
+    );
+    const f = r.findings.filter((x) => x.kind === 'tcp-retransmission');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.frames).toEqual([3]);
+  });
+});

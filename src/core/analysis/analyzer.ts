@@ -325,7 +325,9 @@ export class Analyzer {
       };
       st.flows.set(key, fl);
     } else if (((end - fl.maxEnd) | 0) <= 0) {
-      if (!fl.recent.includes(id)) {
+      // A keep-alive (one byte just below the next sequence number) is not a retransmission.
+      const keepAlive = tl.payloadLen <= 1 && end === fl.maxEnd;
+      if (!keepAlive && !fl.recent.includes(id)) {
         fl.retransCount++;
         pushCapped(fl.retrans, n, this.maxFrames);
       }

@@ -74,9 +74,10 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
       evidence: isSyn && f.answerFrame !== null ? [...f.frames, f.answerFrame] : f.frames.slice(),
       evidenceCapture: f.capture,
       primaryFinding: findings.indexOf(f),
+      // flannel's VXLAN device uses the Linux port 8472; Calico's vxlan.calico uses IANA 4789.
       remedies: [
-        L.remedyEthtool('flannel.1'),
-        L.remedyPersist('flannel.1'),
+        L.remedyEthtool(vxlanDevice(port)),
+        L.remedyPersist(vxlanDevice(port)),
         L.remedyMark(port ?? 8472),
         L.remedyKubeProxy,
         L.remedyKernel,
@@ -157,6 +158,11 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
     };
   }
   return { ...base, summary: packets ? L.noProblem(packets, offload) : L.emptyCapture };
+}
+
+/** The usual VXLAN device for a tunnel port. */
+function vxlanDevice(port: number | null): string {
+  return port === 4789 ? 'vxlan.calico' : 'flannel.1';
 }
 
 /** UDP port of the tunnel that carried the bad attempts (8472 for flannel, 4789 IANA). */
