@@ -73,7 +73,6 @@ interface DnsGroup {
 
 interface Flow {
   maxEnd: number;
-  started: boolean;
   recent: number[];
   retrans: number[];
   retransCount: number;
@@ -316,7 +315,6 @@ export class Analyzer {
     if (!fl) {
       fl = {
         maxEnd: end,
-        started: true,
         recent: [],
         retrans: [],
         retransCount: 0,

@@ -13,8 +13,6 @@ import type { Ladder } from '../report';
 export const LINUX_EXPONENTIAL = [0, 1, 3, 7, 15, 31, 63];
 /** Give-up time of the exponential ladder (s). */
 export const LINUX_EXPONENTIAL_GIVE_UP = 127;
-/** Offsets (s) of the Linux >= 6.5 linear-then-exponential ladder (tcp_syn_linear_timeouts=4). */
-export const LINUX_LINEAR = [0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67];
 
 /** Allowed deviation for an expected offset: timer slack plus up to 6 % drift. */
 export function tolerance(expected: number): number {

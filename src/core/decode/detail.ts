@@ -4,8 +4,8 @@
  * packet the user opens, so it may allocate freely.
  */
 import type { Dissection } from './dissect';
-import { endpoint, ipAddr, tcpFlagString } from './format';
-import { K, KIND_NAME, type Layer } from './layers';
+import { ipAddr, tcpFlagString } from './format';
+import { K, KIND_NAME } from './layers';
 
 /** One field of a layer. */
 export interface FieldDetail {
@@ -176,9 +176,4 @@ export function describeLayers(d: Dissection): LayerDetail[] {
     });
   }
   return out;
-}
-
-/** "client → server" of the innermost transport layer, for labels. */
-export function flowLabel(d: Dissection, ip: Layer, t: Layer): string {
-  return `${endpoint(ipAddr(d, ip, 'src'), t.srcPort)} → ${endpoint(ipAddr(d, ip, 'dst'), t.dstPort)}`;
 }

@@ -7,7 +7,7 @@
  * checked against it before a read, and a layer cut short is kept with `truncated` set.
  */
 import { fold, neg16, pseudoSum4, pseudoSum6, sum16, swap16 } from '../checksum';
-import { Check, K, Layer, type CheckLayer, type CheckStatus, TCP_SYN } from './layers';
+import { Check, K, Layer, type CheckLayer, type CheckStatus } from './layers';
 
 /** Options that change how bytes are interpreted. */
 export interface DissectOptions {
@@ -1049,7 +1049,3 @@ export class Dissector {
   }
 }
 
-/** True if the TCP flags have SYN set. */
-export function isSyn(flags: number): boolean {
-  return (flags & TCP_SYN) !== 0;
-}
