@@ -122,3 +122,33 @@ test('the manifest makes it installable and handles capture files', async ({ req
   expect(m.icons.some((i: { sizes: string }) => i.sizes === '512x512')).toBe(true);
   expect(JSON.stringify(m.file_handlers)).toContain('.pcapng');
 });
+
+test('a new version is offered with a prompt; a loaded capture is never lost to a silent reload', async ({ page }) => {
+  const { appendFileSync, readFileSync: read, writeFileSync: write } = await import('node:fs');
+  const sw = resolve('dist/sw.js');
+  const original = read(sw, 'utf8');
+  try {
+    await analyseSample(page);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.reload();
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+    await page.getByTestId('sample').click();
+    await expect(page.getByTestId('diagnosis')).toBeVisible();
+    // Publish a "new version" of the service worker and let the page find it.
+    appendFileSync(sw, `\n// new build ${Date.now()}\n`);
+    await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration();
+      await reg?.update();
+    });
+    await expect(page.getByTestId('update-prompt')).toBeVisible();
+    // Nothing reloaded by itself: the analysis is still on screen.
+    await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
+    await page.getByTestId('update-prompt').getByRole('button', { name: 'Reload' }).click();
+    await expect(page.getByTestId('dropzone')).toBeVisible();
+    await expect(page.getByTestId('update-prompt')).toHaveCount(0);
+  } finally {
+    write(sw, original);
+  }
+});
