@@ -142,6 +142,8 @@ export interface DnsFinding extends FindingBase {
   queries: number;
   attemptList: Attempt[];
   delivered?: number;
+  /** The queries were refused with ICMP errors (e.g. port unreachable): who sent them, which frames. */
+  rejectedBy?: { from: string; icmpType: number; icmpCode: number; frames: number[] };
 }
 
 export type Finding = SynRetryFinding | SimpleFinding | ChecksumBadFinding | DnsFinding;

@@ -325,3 +325,18 @@ describe('details of the evidence', () => {
     expect(f[0]!.frames).toEqual([3]);
   });
 });
+
+describe('refused DNS', () => {
+  it('a query answered with ICMP port unreachable is refused, not lost (zeek gre-sample, inside GRE)', async () => {
+    const r = await analyzeFiles(['real/zeek__gre-sample.pcap']);
+    const [d] = dnsOf(r);
+    expect(d).toMatchObject({
+      name: 'www.gleeble.org',
+      frames: [33, 35],
+      rejectedBy: { from: '172.28.2.3', icmpType: 3, icmpCode: 3, frames: [34, 36] },
+    });
+    expect(r.diagnosis).toMatchObject({ cause: 'dns-unanswered', confidence: 'high', evidence: [33, 34, 35, 36] });
+    expect(r.diagnosis.summary).toMatch(/refused: 172\.28\.2\.3 answered with ICMP port unreachable/);
+    expect(r.diagnosis.remedies[0]).toMatch(/kubectl -n kube-system get endpoints kube-dns/);
+  });
+});

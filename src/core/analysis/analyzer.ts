@@ -69,6 +69,7 @@ interface DnsGroup {
   /** Query ids (with client port) that were answered. */
   answeredKeys: Set<string>;
   pending: Map<string, Tx[]>;
+  rejected: { from: string; icmpType: number; icmpCode: number; frames: number[] } | null;
 }
 
 interface Flow {
@@ -270,7 +271,8 @@ export class Analyzer {
       inner: innerStatus(d, ipI + 1),
       sig,
     });
-    if (tl.kind === K.TCP && tl.hdrEnd - tl.start >= 20) this.tcp(st, d, ip, tl, n, ts, tx);
+    if ((tl.kind === K.ICMP || tl.kind === K.ICMPV6) && d.layers[ipI + 2]?.quoted) this.icmpError(st, d, ip, tl, ipI + 2, n);
+    else if (tl.kind === K.TCP && tl.hdrEnd - tl.start >= 20) this.tcp(st, d, ip, tl, n, ts, tx);
     else if (tl.kind === K.UDP) {
       const dns = d.layers[ipI + 2];
       if (dns && dns.kind === K.DNS && !dns.truncated) this.dnsFrame(st, d, ip, tl, dns, tx);
@@ -350,6 +352,7 @@ export class Analyzer {
           queries: [],
           answeredKeys: new Set(),
           pending: new Map(),
+          rejected: null,
         };
         st.dns.set(gkey, g);
       }
@@ -371,6 +374,19 @@ export class Analyzer {
         g.pending.delete(qkey);
       }
     }
+  }
+
+  /** An ICMP error quoting a DNS query: the query was refused, not lost. */
+  private icmpError(st: CaptureState, d: Dissection, ip: Layer, icmp: Layer, qi: number, n: number): void {
+    const qip = d.layers[qi]!;
+    const qudp = d.layers[qi + 1];
+    const qdns = d.layers[qi + 2];
+    if (!qudp || qudp.kind !== K.UDP || !qdns || qdns.kind !== K.DNS || qdns.dnsFlags & 0x8000) return;
+    const key = `${ipAddr(d, qip, 'src')}:${qudp.srcPort}>${ipAddr(d, qip, 'dst')}:${qudp.dstPort}#${qdns.dnsId}#${qdns.dnsQname}`;
+    const g = st.dnsByQuery.get(key);
+    if (!g) return;
+    if (!g.rejected) g.rejected = { from: ipAddr(d, ip, 'src'), icmpType: icmp.icmpType, icmpCode: icmp.icmpCode, frames: [] };
+    pushCapped(g.rejected.frames, n, this.maxFrames);
   }
 
   /**
@@ -530,7 +546,13 @@ export class Analyzer {
     const f: DnsFinding = {
       kind: 'dns-unanswered',
       severity: g.answeredKeys.size ? 'warning' : 'error',
-      title: t(lang).dnsTitle(g.name, g.server, pending.length, g.answeredKeys.size),
+      title: t(lang).dnsTitle(
+        g.name,
+        g.server,
+        pending.length,
+        g.answeredKeys.size,
+        g.rejected ? t(lang).icmpName(g.rejected.icmpType, g.rejected.icmpCode) : null,
+      ),
       capture: cap,
       frames: pending.map((p) => p.frame),
       name: g.name,
@@ -541,6 +563,7 @@ export class Analyzer {
       attemptList,
     };
     if (other) f.delivered = attemptList.filter((a) => a.delivered).length;
+    if (g.rejected) f.rejectedBy = g.rejected;
     return f;
   }
 }

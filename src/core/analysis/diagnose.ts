@@ -130,6 +130,19 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
   const dns = retries.filter((f): f is DnsFinding => f.kind === 'dns-unanswered');
   if (dns.length) {
     const f = dns[0]!;
+    if (f.rejectedBy) {
+      const r = f.rejectedBy;
+      return {
+        ...base,
+        cause: 'dns-unanswered',
+        confidence: 'high',
+        summary: L.dnsRejectedSummary(f.name, f.server, f.queries, r.from, L.icmpName(r.icmpType, r.icmpCode), r.frames),
+        evidence: [...f.frames, ...r.frames].sort((a, b) => a - b),
+        evidenceCapture: f.capture,
+        primaryFinding: findings.indexOf(f),
+        remedies: [L.remedyDnsRejected(f.server)],
+      };
+    }
     return {
       ...base,
       cause: 'dns-unanswered',

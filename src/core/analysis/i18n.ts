@@ -18,7 +18,10 @@ export interface Messages {
   retransTitle(client: string, server: string, n: number): string;
   offloadTitle(n: number): string;
   synRetryTitle(client: string, server: string, n: number, outcome: Outcome, delay: number | null): string;
-  dnsTitle(name: string, server: string, n: number, answered: number): string;
+  dnsTitle(name: string, server: string, n: number, answered: number, rejected: string | null): string;
+  icmpName(type: number, code: number): string;
+  dnsRejectedSummary(name: string, server: string, n: number, from: string, what: string, frames: number[]): string;
+  remedyDnsRejected(server: string): string;
   outcome(o: Outcome): string;
   // Diagnosis
   noProblem(packets: number, offload: number): string;
@@ -81,8 +84,20 @@ const en: Messages = {
     `${n} frame${n === 1 ? '' : 's'} with partial checksums from transmit offload (normal on the sending host, not corruption)`,
   synRetryTitle: (c, s, n, o, delay) =>
     `SYN from ${c} to ${s} sent ${n} times; ${o === 'established' ? `established after ${fmtS(delay ?? 0)} s` : o === 'reset' ? `reset after ${fmtS(delay ?? 0)} s` : o === 'failed' ? 'never answered' : 'no answer before the capture ends'}`,
-  dnsTitle: (name, server, n, answered) =>
-    `DNS query for ${name} to ${server} unanswered (${n} transmission${n === 1 ? '' : 's'}${answered ? `; ${answered} other answered` : ''})`,
+  dnsTitle: (name, server, n, answered, rejected) =>
+    `DNS query for ${name} to ${server} ${rejected ? `refused with ICMP ${rejected}` : 'unanswered'} (${n} transmission${n === 1 ? '' : 's'}${answered ? `; ${answered} other answered` : ''})`,
+  icmpName: (type, code) =>
+    type === 3
+      ? (['network unreachable', 'host unreachable', 'protocol unreachable', 'port unreachable'][code] ??
+        (code === 9 || code === 10 || code === 13 ? 'administratively prohibited' : `unreachable (code ${code})`))
+      : type === 1
+        ? (['no route', 'administratively prohibited', 'beyond scope', 'address unreachable', 'port unreachable'][code] ??
+          `unreachable (code ${code})`)
+        : `type ${type} code ${code}`,
+  dnsRejectedSummary: (name, server, n, from, what, frames) =>
+    `${n} DNS ${n === 1 ? 'query' : 'queries'} for ${name} to ${server} were refused: ${from} answered with ICMP ${what} (frame${frames.length === 1 ? '' : 's'} ${frames.slice(0, 8).join(', ')}). The packets arrived, but nothing listens on the DNS port there, or a firewall rejects the queries.`,
+  remedyDnsRejected: (server) =>
+    `Check that a DNS server listens on ${server} (for a cluster DNS Service, \`kubectl -n kube-system get endpoints kube-dns\` must list ready CoreDNS pods) and that no firewall rule rejects UDP 53.`,
   outcome: (o) => ({ established: 'established', reset: 'reset', failed: 'failed', unknown: 'unknown' })[o],
   noProblem: (packets, offload) =>
     `No problem found: ${packets} packets, no SYN retries, no unanswered DNS queries and no genuinely bad checksums.${offload ? ` ${offload} frames carry transmit-offload (partial) checksums, which is normal for a capture on the sending host.` : ''}`,
@@ -159,8 +174,19 @@ const zh: Messages = {
   offloadTitle: (n) => `${n} 帧带有发送卸载留下的部分校验和（发送端抓包的正常现象，并非损坏）`,
   synRetryTitle: (c, s, n, o, delay) =>
     `${c} 发往 ${s} 的 SYN 发送了 ${n} 次；${o === 'established' ? `${fmtS(delay ?? 0)} 秒后建立连接` : o === 'reset' ? `${fmtS(delay ?? 0)} 秒后被重置` : o === 'failed' ? '始终无应答' : '抓包结束前无应答'}`,
-  dnsTitle: (name, server, n, answered) =>
-    `发往 ${server} 的 ${name} DNS 查询无应答（发送 ${n} 次${answered ? `；另有 ${answered} 次得到应答` : ''}）`,
+  dnsTitle: (name, server, n, answered, rejected) =>
+    `发往 ${server} 的 ${name} DNS 查询${rejected ? `被 ICMP ${rejected} 拒绝` : '无应答'}（发送 ${n} 次${answered ? `；另有 ${answered} 次得到应答` : ''}）`,
+  icmpName: (type, code) =>
+    type === 3
+      ? (['网络不可达', '主机不可达', '协议不可达', '端口不可达'][code] ??
+        (code === 9 || code === 10 || code === 13 ? '管理性禁止' : `不可达（代码 ${code}）`))
+      : type === 1
+        ? (['无路由', '管理性禁止', '超出范围', '地址不可达', '端口不可达'][code] ?? `不可达（代码 ${code}）`)
+        : `类型 ${type} 代码 ${code}`,
+  dnsRejectedSummary: (name, server, n, from, what, frames) =>
+    `发往 ${server} 的 ${name} DNS 查询有 ${n} 次被拒绝：${from} 以 ICMP ${what} 作答（帧 ${frames.slice(0, 8).join('、')}）。报文已经送达，但那里没有进程监听 DNS 端口，或防火墙拒绝了查询。`,
+  remedyDnsRejected: (server) =>
+    `检查 ${server} 上是否有 DNS 服务在监听（若是集群 DNS Service，\`kubectl -n kube-system get endpoints kube-dns\` 应列出就绪的 CoreDNS Pod），并确认没有防火墙规则拒绝 UDP 53。`,
   outcome: (o) => ({ established: '已建立', reset: '被重置', failed: '失败', unknown: '未知' })[o],
   noProblem: (packets, offload) =>
     `未发现问题：共 ${packets} 个报文，没有 SYN 重传、没有无应答的 DNS 查询，也没有真正错误的校验和。${offload ? `有 ${offload} 帧带有发送卸载（部分）校验和，这在发送端抓包中属于正常现象。` : ''}`,

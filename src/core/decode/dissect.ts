@@ -852,7 +852,8 @@ export class Dissector {
    * the question: labels, type(2), class(2). Only the first question is read.
    */
   private dns(o: number, end: number, depth: number, quoted: boolean): void {
-    if (end - o < 12 || quoted) return;
+    // Quoted DNS (inside an ICMP error) is decoded too: it says which query was refused.
+    if (end - o < 12) return;
     const l = this.push(K.DNS, o, depth, quoted);
     if (!l) return;
     l.dnsId = this.u16(o);
@@ -1048,4 +1049,3 @@ export class Dissector {
     return any && fold(corrected) === 0xffff;
   }
 }
-
