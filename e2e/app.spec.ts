@@ -120,7 +120,8 @@ test.describe('large captures', () => {
   const big = join(TMP, 'big.pcap');
   const mid = join(TMP, 'mid.pcap');
   test.beforeAll(async () => {
-    await generateCapture(big, 300 * 1048576);
+    // Big enough that decoding is still running when Cancel is clicked, on any machine.
+    await generateCapture(big, 800 * 1048576);
     await generateCapture(mid, 40 * 1048576);
   });
 
@@ -134,8 +135,8 @@ test.describe('large captures', () => {
     });
     await page.getByTestId('file-input').setInputFiles(big);
     await expect(page.getByTestId('progress')).toBeVisible();
-    await expect(page.getByTestId('progress')).toContainText(/MiB \/ 300\.0 MiB/);
-    await page.waitForTimeout(1500);
+    await expect(page.getByTestId('progress')).toContainText(/MiB \/ 800\.0 MiB/);
+    await page.waitForTimeout(1000);
     const during = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     expect(Math.max(0, ...during), 'main thread long tasks while decoding (ms)').toBeLessThan(50);
     await page.getByTestId('cancel').click();
@@ -186,12 +187,24 @@ test('screenshots of the result view in both themes and languages', async ({ pag
 
 test('keyboard: open the picker with Enter, move through packets with the arrow keys', async ({ page }) => {
   await page.goto('/');
+  // Listen first: Playwright turns on file-chooser interception asynchronously when a listener
+  // is added, and a keypress right after could otherwise beat it.
+  const chooserEvent = page.waitForEvent('filechooser');
   await page.locator('label[for="file-input"]').focus();
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  await page.waitForTimeout(200);
+  await page.keyboard.press('Enter');
+  const chooser = await chooserEvent;
   await chooser.setFiles(join(SCEN, 'tke-63s-sender-eth0.pcap'));
   await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
   await page.getByTestId('evidence-frame').first().click();
+  await expect(page.getByTestId('packet-detail')).toContainText('Frame 1');
   await page.getByTestId('packet-list').focus();
   await page.keyboard.press('ArrowDown');
   await expect(page.getByTestId('packet-detail')).toContainText('Frame 2');
+  // Timeline markers are focusable and say what they are.
+  const last = page.getByTestId('syn-attempt').last();
+  await expect(last).toHaveAttribute('aria-label', /Attempt 7: \+63\.137 s/);
+  await last.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('packet-detail')).toContainText('Frame 7');
 });

@@ -203,7 +203,7 @@ function ProgressView(): JSX.Element {
         <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
           <div className={`fill${pct === null ? ' indeterminate' : ''}`} style={{ width: pct === null ? '35%' : `${pct}%` }} />
         </div>
-        <p className="stats">
+        <p className="stats" aria-live="polite">
           {p
             ? `${(p.bytes / 1048576).toFixed(1)} MiB${p.total ? ` / ${(p.total / 1048576).toFixed(1)} MiB` : ''} · ${p.packets.toLocaleString()} ${S.packets} · ${S.rate(p.bytes / 1e6 / secs)}`
             : ''}

@@ -100,7 +100,16 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
         data-outer-checksum={a!.outerChecksum}
         data-frame={a!.frame}
         style={{ cursor: 'pointer' }}
+        tabIndex={0}
+        role="button"
+        aria-label={`${S.attempt} ${p.payload.index + 1}: +${a!.offsetSec.toFixed(3)} s, ${S.outer} ${S.states[a!.outerChecksum]}, ${S.frame} ${a!.frame}`}
         onClick={() => void selectFrame(f.capture, a!.frame)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            void selectFrame(f.capture, a!.frame);
+          }
+        }}
       >
         <Marker state={a!.outerChecksum} cx={p.cx} cy={p.cy} />
       </g>
