@@ -26,6 +26,7 @@ function guardOrigin(page: Page): string[] {
 
 async function markers(page: Page) {
   const els = page.getByTestId('syn-attempt');
+  await expect(els.first()).toBeVisible();
   const n = await els.count();
   const out: { offset: number; outer: string }[] = [];
   for (let i = 0; i < n; i++) {

@@ -26,6 +26,7 @@ async function shareLink(page: Page, anonymise = false): Promise<string> {
 
 async function outerStates(page: Page) {
   const els = page.getByTestId('syn-attempt');
+  await expect(els.first()).toBeVisible();
   const out: { o: number; s: string }[] = [];
   for (let i = 0; i < (await els.count()); i++) {
     out.push({

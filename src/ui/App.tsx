@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState, type DragEvent, type JSX } from 'react';
 import type { CaptureSource } from '../../workers/api';
 import { Diagnosis } from './Diagnosis';
-import { strings } from './i18n';
+import { fmtInt, strings } from './i18n';
 import { PacketDetail, PacketList } from './Packets';
 import { useApp, useReport } from './store';
 import { ChecksumTable, Findings } from './Summary';
@@ -205,7 +205,7 @@ function ProgressView(): JSX.Element {
         </div>
         <p className="stats" aria-live="polite">
           {p
-            ? `${(p.bytes / 1048576).toFixed(1)} MiB${p.total ? ` / ${(p.total / 1048576).toFixed(1)} MiB` : ''} · ${p.packets.toLocaleString()} ${S.packets} · ${S.rate(p.bytes / 1e6 / secs)}`
+            ? `${(p.bytes / 1048576).toFixed(1)} MiB${p.total ? ` / ${(p.total / 1048576).toFixed(1)} MiB` : ''} · ${fmtInt(p.packets)} ${S.packets} · ${S.rate(p.bytes / 1e6 / secs)}`
             : ''}
         </p>
         <button onClick={cancel} data-testid="cancel" className="danger">
@@ -216,24 +216,41 @@ function ProgressView(): JSX.Element {
   );
 }
 
+/**
+ * Mount the result view in stages (diagnosis and findings, then the timeline, then the packet
+ * list), one task each, so no single render blocks the main thread for long.
+ */
+function useStages(count: number): number {
+  const [stage, setStage] = useState(0);
+  useEffect(() => {
+    if (stage >= count) return;
+    const id = setTimeout(() => setStage((s) => s + 1), 0);
+    return () => clearTimeout(id);
+  }, [stage, count]);
+  return stage;
+}
+
 function Results(): JSX.Element | null {
   const report = useReport();
+  const stage = useStages(2);
   if (!report) return null;
   return (
     <main className="results">
       <SharedBanner />
       <div className="col-main">
         <Diagnosis report={report} />
-        <Timeline report={report} />
+        {stage >= 1 ? <Timeline report={report} /> : <section className="panel timeline placeholder" aria-hidden="true" />}
       </div>
       <div className="col-side">
         <Findings report={report} />
         <ChecksumTable report={report} />
       </div>
-      <div className="col-wide">
-        <PacketList />
-        <PacketDetail />
-      </div>
+      {stage >= 2 && (
+        <div className="col-wide">
+          <PacketList />
+          <PacketDetail />
+        </div>
+      )}
     </main>
   );
 }

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState, type JSX, type KeyboardEvent } from 'react
 import type { PacketView, Row } from '../../workers/api';
 import type { LayerDetail } from '../core/decode/detail';
 import { strings } from './i18n';
-import { Swatch } from './palette';
+import { Glyph, Swatch } from './palette';
 import { bridge, useApp } from './store';
 
 const PAGE = 200;
@@ -25,7 +25,7 @@ export function PacketList(): JSX.Element {
 
   // No React Compiler here: the virtualizer is read afresh on every render, by design.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const v = useVirtualizer({ count: rowCount, getScrollElement: () => parent.current, estimateSize: () => ROW_H, overscan: 30 });
+  const v = useVirtualizer({ count: rowCount, getScrollElement: () => parent.current, estimateSize: () => ROW_H, overscan: 8 });
   const items = v.getVirtualItems();
 
   useEffect(() => {
@@ -145,9 +145,7 @@ export function PacketList(): JSX.Element {
                     <span className="c-sum">{r.summary}</span>
                     <span className="c-ck">
                       {r.checks.map((c, k) => (
-                        <span key={k} title={`${c.layer}@${c.depth}: ${c.status}`} className="ck">
-                          <Swatch state={c.status} />
-                        </span>
+                        <Glyph key={k} state={c.status} title={`${c.layer}@${c.depth}: ${c.status}`} />
                       ))}
                     </span>
                   </>

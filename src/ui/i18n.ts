@@ -1,6 +1,14 @@
 /** UI strings in English and Simplified Chinese (diagnosis text comes from the core). */
 import type { Lang } from '../core/analysis/i18n';
 
+/**
+ * 1234567 -> "1,234,567". Not toLocaleString(): its first call initialises ICU data on the main
+ * thread, a long task of tens of milliseconds right when a file is dropped.
+ */
+export function fmtInt(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 const en = {
   share: 'Share',
   shareTitle: 'Share this result',
@@ -15,7 +23,7 @@ const en = {
   link: 'Link',
   copyLink: 'Copy link',
   close: 'Close',
-  linkLength: (n: number) => `${n.toLocaleString('en')} characters`,
+  linkLength: (n: number) => `${fmtInt(n)} characters`,
   sharedOpened: (n: number, anon: boolean) =>
     `Opened from a shared link: ${n} packets${anon ? ' (anonymised)' : ''}, re-analysed here.`,
   sharedSame: (c: string) => `Same diagnosis as the sender: ${c}.`,
@@ -124,7 +132,7 @@ const zh: Strings = {
   link: '链接',
   copyLink: '复制链接',
   close: '关闭',
-  linkLength: (n: number) => `${n.toLocaleString('en')} 个字符`,
+  linkLength: (n: number) => `${fmtInt(n)} 个字符`,
   sharedOpened: (n: number, anon: boolean) => `来自分享链接：${n} 个报文${anon ? '（已匿名化）' : ''}，已在本机重新分析。`,
   sharedSame: (c: string) => `与发送者的诊断一致：${c}。`,
   sharedDiffers: (was: string, now: string) => `发送者的诊断为 ${was}；本机重新分析的结果为 ${now}。`,

@@ -3,7 +3,7 @@
  * Store and components against the real worker API running in-process (the bridge is mocked:
  * jsdom has no Worker), so these tests exercise the same code paths as the app.
  */
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnalysisApi } from '../../workers/api';
@@ -173,6 +173,8 @@ describe('components', () => {
         .getAllByTestId('evidence-frame')
         .map((b) => b.textContent),
     ).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    // The timeline mounts in the second stage of the result view.
+    await waitFor(() => expect(document.querySelector('table.attempts')).not.toBeNull());
     const table = document.querySelector('table.attempts')!;
     expect(table.querySelectorAll('tbody tr')).toHaveLength(7);
     expect(table.textContent).toMatch(/0xffff → 0xd553/);
