@@ -1,4 +1,5 @@
 /** The application shell: header, landing drop zone, progress, errors, and the result view. */
+import { useShallow } from 'zustand/react/shallow';
 import { useEffect, useRef, useState, type DragEvent, type JSX } from 'react';
 import type { CaptureSource } from '../../workers/api';
 import { Diagnosis } from './Diagnosis';
@@ -26,7 +27,16 @@ function filesToSources(list: FileList | File[] | null | undefined): CaptureSour
 }
 
 function Header(): JSX.Element {
-  const { lang, theme, setLang, setTheme, phase, reset } = useApp();
+  const { lang, theme, setLang, setTheme, phase, reset } = useApp(
+    useShallow((s) => ({
+      lang: s.lang,
+      theme: s.theme,
+      setLang: s.setLang,
+      setTheme: s.setTheme,
+      phase: s.phase,
+      reset: s.reset,
+    })),
+  );
   const S = strings(lang);
   const [sharing, setSharing] = useState(false);
   return (
@@ -112,7 +122,9 @@ function FileInput(): JSX.Element {
 }
 
 function Landing(): JSX.Element {
-  const { lang, open, notice, error } = useApp();
+  const { lang, open, notice, error } = useApp(
+    useShallow((s) => ({ lang: s.lang, open: s.open, notice: s.notice, error: s.error })),
+  );
   const S = strings(lang);
   const [over, setOver] = useState(false);
   const onDrop = (e: DragEvent) => {
@@ -172,7 +184,7 @@ function Landing(): JSX.Element {
 }
 
 function ErrorView(): JSX.Element {
-  const { lang, error } = useApp();
+  const { lang, error } = useApp(useShallow((s) => ({ lang: s.lang, error: s.error })));
   const S = strings(lang);
   return (
     <div className="error" role="alert" data-testid="error">
@@ -184,7 +196,7 @@ function ErrorView(): JSX.Element {
 }
 
 function ProgressView(): JSX.Element {
-  const { lang, progress, cancel } = useApp();
+  const { lang, progress, cancel } = useApp(useShallow((s) => ({ lang: s.lang, progress: s.progress, cancel: s.cancel })));
   const S = strings(lang);
   const [now, setNow] = useState(() => performance.now());
   useEffect(() => {
@@ -256,7 +268,7 @@ function Results(): JSX.Element | null {
 }
 
 function UpdatePrompt(): JSX.Element | null {
-  const { updateReady, lang } = useApp();
+  const { updateReady, lang } = useApp(useShallow((s) => ({ updateReady: s.updateReady, lang: s.lang })));
   const S = strings(lang);
   const [dismissed, setDismissed] = useState(false);
   if (!updateReady || dismissed) return null;
@@ -280,7 +292,9 @@ function consumeFragment(openLink: (v: string) => Promise<void>): void {
 }
 
 export function App(): JSX.Element {
-  const { phase, theme, lang, open, openLink } = useApp();
+  const { phase, theme, lang, open, openLink } = useApp(
+    useShallow((s) => ({ phase: s.phase, theme: s.theme, lang: s.lang, open: s.open, openLink: s.openLink })),
+  );
   useEffect(() => {
     consumeFragment(openLink);
     const onHash = () => consumeFragment(openLink);

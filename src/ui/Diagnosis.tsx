@@ -1,4 +1,5 @@
 /** The diagnosis panel: cause, summary, confidence, evidence frames, remedies with copy buttons. */
+import { useShallow } from 'zustand/react/shallow';
 import { useState, type JSX } from 'react';
 import type { Report } from '../core/report';
 import { strings } from './i18n';
@@ -6,7 +7,7 @@ import { useApp } from './store';
 
 /** Render text where `backticked` parts are commands with a copy button. */
 function Remedy({ text }: { text: string }): JSX.Element {
-  const { lang } = useApp();
+  const { lang } = useApp(useShallow((s) => ({ lang: s.lang })));
   const S = strings(lang);
   const [copied, setCopied] = useState<number | null>(null);
   const parts = text.split(/`([^`]+)`/);
@@ -37,7 +38,7 @@ function Remedy({ text }: { text: string }): JSX.Element {
 }
 
 export function Diagnosis({ report }: { report: Report }): JSX.Element {
-  const { lang, selectFrame } = useApp();
+  const { lang, selectFrame } = useApp(useShallow((s) => ({ lang: s.lang, selectFrame: s.selectFrame })));
   const S = strings(lang);
   const d = report.diagnosis;
   const severity =

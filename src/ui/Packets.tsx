@@ -2,6 +2,7 @@
  * Packet list, virtualised (only visible rows exist in the DOM; rows are fetched from the worker
  * a page at a time), with a display filter; packet detail tree and hex view of the selected one.
  */
+import { useShallow } from 'zustand/react/shallow';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type JSX, type KeyboardEvent } from 'react';
 import type { PacketView, Row } from '../../workers/api';
@@ -15,7 +16,21 @@ const ROW_H = 26;
 
 export function PacketList(): JSX.Element {
   const { lang, capture, rowCount, listVersion, frame, scrollTo, filterResult, filter, applyFilter, selectFrame, reports } =
-    useApp();
+    useApp(
+      useShallow((s) => ({
+        lang: s.lang,
+        capture: s.capture,
+        rowCount: s.rowCount,
+        listVersion: s.listVersion,
+        frame: s.frame,
+        scrollTo: s.scrollTo,
+        filterResult: s.filterResult,
+        filter: s.filter,
+        applyFilter: s.applyFilter,
+        selectFrame: s.selectFrame,
+        reports: s.reports,
+      })),
+    );
   const S = strings(lang);
   const parent = useRef<HTMLDivElement>(null);
   const [rows, setRows] = useState<Map<number, Row>>(new Map());
@@ -162,7 +177,7 @@ export function PacketList(): JSX.Element {
 }
 
 export function PacketDetail(): JSX.Element {
-  const { lang, capture, frame } = useApp();
+  const { lang, capture, frame } = useApp(useShallow((s) => ({ lang: s.lang, capture: s.capture, frame: s.frame })));
   const S = strings(lang);
   const [p, setP] = useState<PacketView | null>(null);
   const [hl, setHl] = useState<[number, number] | null>(null);

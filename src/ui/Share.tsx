@@ -2,6 +2,7 @@
  * Sharing: the share step (anonymise, see exactly what will be shared, copy the link), the
  * banner shown when a result was opened from a link, and "download as pcap".
  */
+import { useShallow } from 'zustand/react/shallow';
 import { useEffect, useState, type JSX } from 'react';
 import type { SharePreview } from '../../workers/api';
 import { strings } from './i18n';
@@ -110,7 +111,9 @@ export function ShareDialog({ onClose }: { onClose: () => void }): JSX.Element {
 }
 
 export function SharedBanner(): JSX.Element | null {
-  const { shared, lang, capture, names } = useApp();
+  const { shared, lang, capture, names } = useApp(
+    useShallow((s) => ({ shared: s.shared, lang: s.lang, capture: s.capture, names: s.names })),
+  );
   const report = useReport();
   const S = strings(lang);
   if (!shared || !report) return null;

@@ -1,6 +1,7 @@
 /** Findings list, per-layer checksum table (outer vs inner) and capture facts. */
 import type { JSX } from 'react';
 import type { CheckLayer, Report, StatusCounts } from '../core/report';
+import { useShallow } from 'zustand/react/shallow';
 import { strings } from './i18n';
 import { Swatch } from './palette';
 import { useApp } from './store';
@@ -11,7 +12,9 @@ const STATUSES: (keyof StatusCounts)[] = ['good', 'bad', 'zero', 'partial', 'unv
 const LAYERS: CheckLayer[] = ['ipv4', 'udp', 'tcp', 'icmp', 'icmpv6'];
 
 export function Findings({ report }: { report: Report }): JSX.Element {
-  const { lang, selectFinding, selectFrame, finding } = useApp();
+  const { lang, selectFinding, selectFrame, finding } = useApp(
+    useShallow((s) => ({ lang: s.lang, selectFinding: s.selectFinding, selectFrame: s.selectFrame, finding: s.finding })),
+  );
   const S = strings(lang);
   return (
     <section className="panel findings" aria-label={S.findings}>
@@ -50,7 +53,7 @@ export function Findings({ report }: { report: Report }): JSX.Element {
 }
 
 export function ChecksumTable({ report }: { report: Report }): JSX.Element {
-  const { lang } = useApp();
+  const { lang } = useApp(useShallow((s) => ({ lang: s.lang })));
   const S = strings(lang);
   const rows: { layer: CheckLayer; where: 'outer' | 'inner'; c: StatusCounts }[] = [];
   for (const layer of LAYERS) {

@@ -5,6 +5,7 @@
  * attempts reached the other capture point.
  */
 import type { JSX } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Attempt, DnsFinding, Report, SynRetryFinding } from '../core/report';
 import { strings } from './i18n';
@@ -23,7 +24,9 @@ interface Point {
 const hex = (v: number | null) => (v === null ? '–' : `0x${v.toString(16).padStart(4, '0')}`);
 
 export function Timeline({ report }: { report: Report }): JSX.Element {
-  const { lang, finding, selectFinding, selectFrame } = useApp();
+  const { lang, finding, selectFinding, selectFrame } = useApp(
+    useShallow((s) => ({ lang: s.lang, finding: s.finding, selectFinding: s.selectFinding, selectFrame: s.selectFrame })),
+  );
   const S = strings(lang);
   const retries = report.findings
     .map((f, i) => ({ f, i }))
