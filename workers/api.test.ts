@@ -15,7 +15,7 @@ async function snapshot(api: AnalysisApi, total: number) {
   const f = await api.filter(0, 'tcp.flags.syn==1 or checksum.bad');
   const filtered = await api.rows(0, 0, f.count);
   const p = await api.packet(0, Math.min(total, 867));
-  const pcap = await api.exportPcap(0);
+  const pcap = (await api.exportPcap(0)).bytes;
   return {
     rows,
     filtered: filtered.map((r) => r.n),
@@ -44,12 +44,28 @@ describe('worker API', () => {
     }
   });
 
+  it('exports and re-shares captures with several link types as pcapng, losing nothing', async () => {
+    const mixed = corpusBytes('real/gopacket__le-test006.pcapng'); // Ethernet + NULL interfaces
+    const api = new AnalysisApi();
+    const r = await api.analyze([{ kind: 'bytes', name: 'mixed.pcapng', bytes: mixed }], {});
+    expect(r.ok && r.reports.en.captures[0]!.linkTypes).toEqual([1, 0]);
+    const out = await api.exportPcap(0);
+    expect(out.format).toBe('pcapng');
+    const again = new AnalysisApi();
+    const r2 = await again.analyze([{ kind: 'bytes', name: 'again.pcapng', bytes: out.bytes }], {});
+    expect(r2.ok && r2.packets[0]).toBe(5);
+    expect(r2.ok && r2.reports.en.captures[0]!.linkTypes).toEqual([1, 0]);
+    const [a, b] = [await again.rows(0, 0, 5), await api.rows(0, 0, 5)];
+    expect(a.map((x) => x.summary)).toEqual(b.map((x) => x.summary));
+    a.forEach((x, i) => expect(x.ts).toBeCloseTo(b[i]!.ts, 6));
+  });
+
   it('gzip-compressed files keep their bytes in the worker and decode the same', async () => {
     const api = new AnalysisApi();
     const r = await api.analyze([{ kind: 'file', file: new File([gzipSync(eth0)], 'eth0.pcap.gz') }], {});
     expect(r.ok && r.reports.en.captures[0]!.compressed).toBe(true);
     const rows = await api.rows(0, 0, 16);
     expect(rows[0]!.summary).toMatch(/VXLAN vni 1/);
-    expect((await api.exportPcap(0)).length).toBe(eth0.length);
+    expect((await api.exportPcap(0)).bytes.length).toBe(eth0.length);
   });
 });

@@ -14,7 +14,7 @@ import type { Lang } from '../src/core/analysis/i18n';
 import type { Report } from '../src/core/report';
 import { CaptureStore, F_BAD, F_PARTIAL, F_UNVERIFIED, F_ZERO } from './store';
 import { AddressMapper, anonymizeFrame } from '../src/core/anonymize';
-import { writePcap } from '../src/core/capture/writer';
+import { writeCapture } from '../src/core/capture/writer';
 import {
   decodePermalink,
   encodePermalink,
@@ -366,38 +366,31 @@ export class AnalysisApi {
     const d = await decodePermalink(value);
     if (!d.ok) return { ok: false, error: { code: d.error.code, message: d.error.message, offset: -1 } };
     const sr = d.result;
-    // One pcap per capture point; a pcap has one link type, so keep the first one seen.
-    const groups = sr.captures.map((_, c) => {
-      const ps = sr.packets.filter((p) => p.capture === c);
-      const lt = ps[0]?.linkType ?? 1;
-      return { lt, ps: ps.filter((p) => p.linkType === lt) };
-    });
-    const sources: CaptureSource[] = groups.map((g, c) => ({
+    // One capture file per capture point: pcap, or pcapng when link types differ.
+    const groups = sr.captures.map((_, c) => sr.packets.filter((p) => p.capture === c));
+    const sources: CaptureSource[] = groups.map((ps, c) => ({
       kind: 'bytes',
       name: sr.captures[c]!,
-      bytes: writePcap(
-        g.ps.map((p) => ({ ts: p.ts, data: p.bytes, origLen: p.origLen })),
-        g.lt,
-      ),
+      bytes: writeCapture(ps.map((p) => ({ ts: p.ts, data: p.bytes, origLen: p.origLen, linkType: p.linkType }))).bytes,
     }));
     const res = await this.analyze(sources, {}, onProgress);
     if (!res.ok) return res;
-    this.frameMaps = groups.map((g) => g.ps.map((p) => p.frame));
+    this.frameMaps = groups.map((ps) => ps.map((p) => p.frame));
     for (const l of ['en', 'zh'] as const) remapFrames(res.reports[l], this.frameMaps);
     res.shared = { anonymised: sr.anonymised, truncated: sr.truncated, claim: sr.claim, packets: sr.packets.length };
     return res;
   }
 
-  /** The packets of capture `capture` as a pcap file (for a shared result: the shared packets). */
-  async exportPcap(capture: number): Promise<Uint8Array> {
+  /** The packets of capture `capture` as a capture file (pcap, or pcapng for mixed link types). */
+  async exportPcap(capture: number): Promise<{ bytes: Uint8Array; format: 'pcap' | 'pcapng' }> {
     const store = this.stores[capture];
-    if (!store) return new Uint8Array(0);
-    const lt = store.linkType[0] ?? 1;
-    const list: { ts: number; data: Uint8Array; origLen: number }[] = [];
+    if (!store) return { bytes: new Uint8Array(0), format: 'pcap' };
+    const list: { ts: number; data: Uint8Array; origLen: number; linkType: number }[] = [];
     const all = Array.from({ length: store.n }, (_, i) => i);
     await store.each(all, (i, b) => {
-      if (b && store.linkType[i] === lt) list.push({ ts: store.ts[i]!, data: b.slice(), origLen: store.origLen[i]! });
+      if (b && store.linkType[i] !== LINKTYPE_CUSTOM_BLOCK)
+        list.push({ ts: store.ts[i]!, data: b.slice(), origLen: store.origLen[i]!, linkType: store.linkType[i]! });
     });
-    return writePcap(list, lt);
+    return writeCapture(list);
   }
 }

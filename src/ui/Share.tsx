@@ -141,7 +141,13 @@ export function SharedBanner(): JSX.Element | null {
         {shared.truncated && ` ${S.sharedTruncated}`}
       </span>
       <button
-        onClick={() => void bridge.api.exportPcap(capture).then((b) => download(b, names[capture] ?? 'shared.pcap'))}
+        onClick={() =>
+          void bridge.api
+            .exportPcap(capture)
+            .then((f) =>
+              download(f.bytes, `${(names[capture] ?? 'shared').replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, '')}.${f.format}`),
+            )
+        }
         data-testid="download-pcap"
       >
         {S.downloadPcap}
