@@ -209,3 +209,27 @@ test('keyboard: open the picker with Enter, move through packets with the arrow 
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('packet-detail')).toContainText('Frame 7');
 });
+
+test('drag and drop, and paste, open captures too', async ({ page }) => {
+  const bytes = Array.from(readFileSync(join(SCEN, 'dns-vxlan-bad-outer.pcap')));
+  await page.goto('/');
+  // Drop a file on the drop zone.
+  const dt = await page.evaluateHandle((b) => {
+    const d = new DataTransfer();
+    d.items.add(new File([new Uint8Array(b)], 'dropped.pcap'));
+    return d;
+  }, bytes);
+  await page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer: dt });
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: dt });
+  await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
+  await expect(page.getByTestId('syn-attempt')).toHaveCount(3);
+  // Paste a file anywhere on the page.
+  await page.getByTestId('new-file').click();
+  const eth0 = Array.from(readFileSync(join(SCEN, 'tke-63s-sender-eth0.pcap')));
+  await page.evaluate((b) => {
+    const d = new DataTransfer();
+    d.items.add(new File([new Uint8Array(b)], 'pasted.pcap'));
+    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: d }));
+  }, eth0);
+  await expect(page.getByTestId('syn-attempt')).toHaveCount(7);
+});

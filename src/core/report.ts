@@ -142,6 +142,10 @@ export interface DnsFinding extends FindingBase {
   queries: number;
   attemptList: Attempt[];
   delivered?: number;
+  /** Seconds between retries when the resolver retries at a steady interval (dig and glibc: 5 s), else null. */
+  retryInterval: number | null;
+  /** Reference marks for the timeline: multiples of `retryInterval`. */
+  expectedOffsets: number[];
   /** The queries were refused with ICMP errors (e.g. port unreachable): who sent them, which frames. */
   rejectedBy?: { from: string; icmpType: number; icmpCode: number; frames: number[] };
 }

@@ -60,7 +60,7 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
     f.kind === 'syn-retry' && f.answerTs !== null
       ? [{ x: f.answerTs - first, y: 1.32, kind: 'answer', index: -1, findingKind: f.kind }]
       : [];
-  const expected = f.kind === 'syn-retry' ? f.expectedOffsets.filter((x) => x > 0) : [];
+  const expected = f.expectedOffsets.filter((x) => x > 0);
   const maxX = Math.max(
     ...pts.map((p) => p.x),
     ...answer.map((p) => p.x),

@@ -340,3 +340,10 @@ describe('refused DNS', () => {
     expect(r.diagnosis.remedies[0]).toMatch(/kubectl -n kube-system get endpoints kube-dns/);
   });
 });
+
+describe('DNS retry interval', () => {
+  it("recognises the resolver's steady 5-second retries", async () => {
+    const r = await analyzeFiles(['scenarios/dns-vxlan-bad-outer.pcap']);
+    expect(dnsOf(r)[0]).toMatchObject({ retryInterval: 5, expectedOffsets: [0, 5, 10] });
+  });
+});

@@ -543,6 +543,7 @@ export class Analyzer {
     if (pending.length < 2 && waited < 1) return null;
     const first = pending[0]!.ts;
     const attemptList = pending.map((a) => toAttempt(a, first, other?.dnsSig));
+    const interval = steadyInterval(attemptList.map((a) => a.offsetSec));
     const f: DnsFinding = {
       kind: 'dns-unanswered',
       severity: g.answeredKeys.size ? 'warning' : 'error',
@@ -561,11 +562,25 @@ export class Analyzer {
       server: g.server,
       queries: pending.length,
       attemptList,
+      retryInterval: interval,
+      expectedOffsets: interval ? attemptList.map((_, i) => Math.round(i * interval * 1000) / 1000) : [],
     };
     if (other) f.delivered = attemptList.filter((a) => a.delivered).length;
     if (g.rejected) f.rejectedBy = g.rejected;
     return f;
   }
+}
+
+/**
+ * The retry interval when every gap is within 15 % of the median gap (a resolver timeout such as
+ * dig's and glibc's 5 s), rounded to a tenth of a second; null otherwise.
+ */
+function steadyInterval(offsets: number[]): number | null {
+  if (offsets.length < 2) return null;
+  const gaps = offsets.slice(1).map((o, i) => o - offsets[i]!);
+  const median = gaps.slice().sort((a, b) => a - b)[gaps.length >> 1]!;
+  if (median < 0.05 || gaps.some((g) => Math.abs(g - median) > 0.15 * median)) return null;
+  return Math.round(median * 10) / 10;
 }
 
 function weight(f: Finding): number {
