@@ -76,6 +76,8 @@ describe('analyze CLI', () => {
       const r = run('--json', file);
       expect(r.code).toBe(1);
       expect(r.out).toBe('');
+      // Streaming --frames output must not start before the input is known to be readable.
+      expect(run('--json', '--frames', file).out).toBe('');
       expect(r.err.trim().split('\n')).toHaveLength(1);
       expect(r.err).toMatch(msg);
       expect(r.err).not.toMatch(/ at .*\.ts:\d+/);

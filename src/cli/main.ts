@@ -57,6 +57,14 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
+/** Pass chunks through, waiting while stdout has too much buffered (backpressure). */
+async function* drained(src: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  for await (const c of src) {
+    if (process.stdout.writableNeedDrain) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
+    yield c;
+  }
+}
+
 async function main(): Promise<number> {
   let args: Args;
   try {
@@ -81,8 +89,16 @@ async function main(): Promise<number> {
   }
   const showProgress = !args.json && process.stderr.isTTY;
   let lastDraw = 0;
+  // --json --frames streams each frame as it is decoded (frames first: JSON key order is free),
+  // and pauses reading while stdout drains, so memory does not grow with the capture.
+  const stream = args.json && args.frames;
+  let nFrames = 0;
+  // The opening is written with the first frame, so a fatal input leaves stdout empty.
+  const OPEN = '{"version":1,"frames":[';
+  if (stream) for (const i of inputs) i.source = drained(i.source);
   const report = await analyzeCaptures(inputs, {
     frames: args.frames,
+    onFrame: stream ? (f) => void process.stdout.write(`${nFrames++ ? ',' : OPEN}\n${JSON.stringify(f)}`) : undefined,
     lang: args.lang,
     vxlanPorts: args.ports,
     onProgress: showProgress
@@ -98,7 +114,10 @@ async function main(): Promise<number> {
       : undefined,
   });
   if (showProgress && lastDraw) process.stderr.write('\r\x1b[K');
-  if (args.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
+  if (stream) {
+    const rest = JSON.stringify({ ...report, version: undefined, frames: undefined }, null, 1);
+    process.stdout.write(`${nFrames ? '' : OPEN}\n],${rest.slice(1)}\n`);
+  } else if (args.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
   else process.stdout.write(renderText(report, args.lang, args.frames));
   return 0;
 }

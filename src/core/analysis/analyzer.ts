@@ -32,6 +32,11 @@ import { t } from './i18n';
 export interface AnalyzeOptions {
   /** Include per-frame checksum detail (`frames`) in the report. */
   frames?: boolean;
+  /**
+   * Receive each frame's checksum detail as it is decoded instead of collecting `frames` in the
+   * report (streaming output: memory stays flat whatever the capture size).
+   */
+  onFrame?: (f: FrameReport) => void;
   lang?: Lang;
   /** Cap on frames listed in one finding (evidence stays complete in counts). */
   maxFindingFrames?: number;
@@ -110,11 +115,13 @@ export class Analyzer {
   /** Counts of checksums inside tunnels (depth >= 1); outer = counts - innerCounts. */
   private readonly innerCounts = emptyCounts();
   private readonly frames: FrameReport[] | null;
+  private readonly onFrame: ((f: FrameReport) => void) | null;
   private readonly lang: Lang;
   private readonly maxFrames: number;
 
   constructor(opts: AnalyzeOptions = {}) {
-    this.frames = opts.frames ? [] : null;
+    this.onFrame = opts.onFrame ?? null;
+    this.frames = opts.frames && !this.onFrame ? [] : null;
     this.lang = opts.lang ?? 'en';
     this.maxFrames = opts.maxFindingFrames ?? 500;
   }
@@ -177,7 +184,7 @@ export class Analyzer {
         message: t(this.lang).unsupportedLink(linkType, n),
       });
     }
-    if (this.frames) this.frames.push({ capture: cap, n, ts, len, summary: `link type ${linkType} (not decoded)`, checks: [] });
+    this.emitFrame({ capture: cap, n, ts, len, summary: `link type ${linkType} (not decoded)`, checks: [] });
   }
 
   /** Count a non-packet record (pcapng custom block) so frame numbers match Wireshark's. */
@@ -185,7 +192,12 @@ export class Analyzer {
     const st = this.caps[cap]!;
     st.summary.packets++;
     st.summary.bytes += len;
-    if (this.frames) this.frames.push({ capture: cap, n, ts: 0, len, summary: what, checks: [] });
+    this.emitFrame({ capture: cap, n, ts: 0, len, summary: what, checks: [] });
+  }
+
+  private emitFrame(fr: FrameReport): void {
+    if (this.onFrame) this.onFrame(fr);
+    else this.frames?.push(fr);
   }
 
   private countFrame(st: CaptureState, ts: number, len: number): void {
@@ -236,7 +248,7 @@ export class Analyzer {
         pushCapped(g.frames, n, this.maxFrames);
       }
     }
-    if (this.frames) {
+    if (this.frames || this.onFrame) {
       const fr = frameReport(cap, n, ts, d);
       if (reassembled) {
         const r = reassembled;
@@ -250,7 +262,7 @@ export class Analyzer {
           reassembled: true,
         });
       }
-      this.frames.push(fr);
+      this.emitFrame(fr);
     }
 
     const ipI = innermostIp(d);
