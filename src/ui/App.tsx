@@ -1,6 +1,6 @@
 /** The application shell: header, landing drop zone, progress, errors, and the result view. */
 import { useShallow } from 'zustand/react/shallow';
-import { useEffect, useRef, useState, type DragEvent, type JSX } from 'react';
+import { startTransition, useEffect, useRef, useState, type DragEvent, type JSX } from 'react';
 import type { CaptureSource } from '../../workers/api';
 import { Diagnosis } from './Diagnosis';
 import { fmtInt, strings } from './i18n';
@@ -236,7 +236,8 @@ function useStages(count: number): number {
   const [stage, setStage] = useState(0);
   useEffect(() => {
     if (stage >= count) return;
-    const id = setTimeout(() => setStage((s) => s + 1), 0);
+    // A transition renders interruptibly: React yields to the browser between components.
+    const id = setTimeout(() => startTransition(() => setStage((s) => s + 1)), 0);
     return () => clearTimeout(id);
   }, [stage, count]);
   return stage;
