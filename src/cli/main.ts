@@ -10,6 +10,10 @@ import { analyzeCaptures, type CaptureInput } from '../core/pipeline';
 import { FatalCaptureError } from '../core/errors';
 import type { Lang } from '../core/analysis/i18n';
 import { renderText } from '../core/text';
+import { errorText } from '../core/capture/messages';
+
+/** Language of messages on stderr (set once the arguments are parsed). */
+let cliLang: Lang = 'en';
 
 const USAGE = `usage: npm run -s analyze -- [--json] [--frames] [--vxlan-port N]... [--lang en|zh] CAPTURE [CAPTURE2]
 
@@ -69,6 +73,7 @@ async function main(): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(process.argv.slice(2));
+    cliLang = args.lang;
   } catch (e) {
     process.stderr.write(`analyze: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
@@ -134,7 +139,7 @@ main().then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof FatalCaptureError) process.stderr.write(`analyze: ${e.detail.message}\n`);
+    if (e instanceof FatalCaptureError) process.stderr.write(`analyze: ${errorText(e.detail, cliLang)}\n`);
     else process.stderr.write(`analyze: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;
   },

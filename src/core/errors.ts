@@ -9,6 +9,9 @@ export interface CoreError {
   message: string;
   /** Byte offset in the (decompressed) capture where the problem was found, or -1. */
   offset: number;
+  /** Message template key and its values, for translation (see capture/messages.ts). */
+  key?: string;
+  params?: Record<string, string | number>;
 }
 
 /** Thrown only for input that cannot be analysed at all (exit status 1 in the CLI). */
@@ -30,7 +33,9 @@ export function toCoreError(e: unknown): CoreError {
   if (e instanceof FatalCaptureError) return e.detail;
   if (e && typeof e === 'object' && 'code' in e && 'message' in e && 'offset' in e) {
     const o = e as CoreError;
-    return coreError(String(o.code), String(o.message), Number(o.offset));
+    const out = coreError(String(o.code), String(o.message), Number(o.offset));
+    if (o.key && o.params) return { ...out, key: o.key, params: o.params };
+    return out;
   }
   const msg = e instanceof Error ? e.message : String(e);
   return coreError('internal', `internal error: ${msg}`);

@@ -93,7 +93,9 @@ export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions 
       opts.onProgress?.({ capture: ci, bytes: lastBytes, total: input.size ?? lastBytes, packets });
     } catch (e) {
       if (e instanceof FatalCaptureError) {
-        throw new FatalCaptureError({ ...e.detail, message: `${input.name}: ${e.detail.message}` });
+        const detail = { ...e.detail, message: `${input.name}: ${e.detail.message}` };
+        if (detail.params) detail.params = { ...detail.params, file: input.name };
+        throw new FatalCaptureError(detail);
       }
       throw e;
     }

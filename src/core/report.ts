@@ -20,6 +20,9 @@ export interface ReportError {
   offset: number;
   message: string;
   code: string;
+  /** Template key and values for translating the message (capture/messages.ts). */
+  key?: string;
+  params?: Record<string, string | number>;
 }
 
 export interface CaptureSummary {

@@ -4,6 +4,7 @@
  * with frame numbers. Used by the CLI and by "copy as text" in the app.
  */
 import type { Lang } from './analysis/i18n';
+import { errorText } from './capture/messages';
 import type { Attempt, Report, SynRetryFinding, DnsFinding } from './report';
 
 const H = {
@@ -126,7 +127,7 @@ export function renderText(r: Report, lang: Lang, withFrames = false): string {
   s += `\n== ${h.captures} ==\n`;
   for (const c of r.captures) {
     s += `${c.file}: ${c.format}${c.compressed ? ' (gzip)' : ''}, link types ${c.linkTypes.join(', ') || '-'}, ${c.packets} ${h.packets}, ${c.bytes} bytes\n`;
-    for (const e of c.errors) s += `    ${h.errors}: ${e.message}\n`;
+    for (const e of c.errors) s += `    ${h.errors}: ${errorText(e, lang)}\n`;
   }
   s += `\n== ${h.checksums} ==\n`;
   for (const [layer, c] of Object.entries(r.checksums)) {

@@ -4,6 +4,7 @@ import { startTransition, useEffect, useRef, useState, type DragEvent, type JSX 
 import type { CaptureSource } from '../../workers/api';
 import { Diagnosis } from './Diagnosis';
 import { fmtInt, strings } from './i18n';
+import { errorText } from '../core/capture/messages';
 import { PacketDetail, PacketList } from './Packets';
 import { useApp, useReport } from './store';
 import { ChecksumTable, Findings } from './Summary';
@@ -189,7 +190,7 @@ function ErrorView(): JSX.Element {
   return (
     <div className="error" role="alert" data-testid="error">
       <h2>{S.errorTitle}</h2>
-      <p>{error?.message}</p>
+      <p>{error ? errorText(error, lang) : ''}</p>
       {error && error.offset >= 0 && <p className="muted">byte {error.offset}</p>}
     </div>
   );

@@ -3,6 +3,7 @@ import type { JSX } from 'react';
 import type { CheckLayer, Report, StatusCounts } from '../core/report';
 import { useShallow } from 'zustand/react/shallow';
 import { strings } from './i18n';
+import { errorText } from '../core/capture/messages';
 import { Swatch } from './palette';
 import { useApp } from './store';
 
@@ -107,7 +108,7 @@ export function ChecksumTable({ report }: { report: Report }): JSX.Element {
             {c.errors.length > 0 && (
               <ul className="file-errors" data-testid="file-errors">
                 {c.errors.map((e, k) => (
-                  <li key={k}>{e.message}</li>
+                  <li key={k}>{errorText(e, lang)}</li>
                 ))}
               </ul>
             )}

@@ -185,9 +185,13 @@ describe('components', () => {
     expect(document.documentElement.dataset.theme).toBe('dark');
   });
 
-  it('the error view says what and where', async () => {
+  it('the error view says what and where, in both languages', async () => {
     await useApp.getState().open([{ kind: 'bytes', name: 'junk.pcap', bytes: new TextEncoder().encode('no capture here') }]);
     render(<App />);
     expect(screen.getByTestId('error').textContent).toMatch(/not a pcap or pcapng file/);
+    await act(async () => fireEvent.click(screen.getByTestId('lang')));
+    expect(screen.getByTestId('error').textContent).toMatch(
+      /junk\.pcap：不是 pcap 或 pcapng 文件（第 0 字节处的魔数为 0x6e6f2063）/,
+    );
   });
 });

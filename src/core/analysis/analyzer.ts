@@ -8,6 +8,7 @@ import type { Dissection } from '../decode/dissect';
 import { endpoint, innermostIp, ipAddr, summarize } from '../decode/format';
 import { K, TCP_ACK, TCP_RST, TCP_SYN, type CheckLayer, type CheckStatus, type Layer } from '../decode/layers';
 import type { CaptureInfo } from '../capture/reader';
+import { captureError } from '../capture/messages';
 import type { ReassembledCheck } from '../decode/reassembly';
 import {
   emptyCounts,
@@ -170,7 +171,7 @@ export class Analyzer {
     s.format = info.format;
     s.compressed = compressed;
     s.linkTypes = info.linkTypes.slice();
-    for (const e of [...info.errors, ...extraErrors]) s.errors.push({ offset: e.offset, message: e.message, code: e.code });
+    for (const e of [...info.errors, ...extraErrors]) s.errors.push({ ...e });
   }
 
   /** Count a frame whose link type is not decoded. */
@@ -178,11 +179,7 @@ export class Analyzer {
     const st = this.caps[cap]!;
     this.countFrame(st, ts, len);
     if (st.summary.undecoded++ === 0) {
-      st.summary.errors.push({
-        code: 'unsupported-link-type',
-        offset: -1,
-        message: t(this.lang).unsupportedLink(linkType, n),
-      });
+      st.summary.errors.push(captureError('unsupported-link-type', { lt: linkType, n }, -1));
     }
     this.emitFrame({ capture: cap, n, ts, len, summary: `link type ${linkType} (not decoded)`, checks: [] });
   }

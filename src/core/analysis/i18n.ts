@@ -11,7 +11,6 @@ const hex = (v: number | null) => (v === null ? '?' : `0x${v.toString(16).padSta
 
 /** Every user-facing sentence the core produces. */
 export interface Messages {
-  unsupportedLink(lt: number, firstFrame: number): string;
   tunnelBadTitle(n: number): string;
   checksumBadTitle(layer: string, depth: number, n: number): string;
   synAckRetryTitle(server: string, client: string, n: number): string;
@@ -72,8 +71,6 @@ export interface Messages {
 }
 
 const en: Messages = {
-  unsupportedLink: (lt, n) =>
-    `link type ${lt} is not decoded (first seen at frame ${n}); its frames are counted but not analysed`,
   tunnelBadTitle: (n) =>
     `${n} tunnelled packet${n === 1 ? '' : 's'} with a bad outer UDP checksum (a receiving Linux kernel drops them)`,
   checksumBadTitle: (layer, depth, n) =>
@@ -166,7 +163,6 @@ const en: Messages = {
 };
 
 const zh: Messages = {
-  unsupportedLink: (lt, n) => `链路类型 ${lt} 不支持解码（首次出现在第 ${n} 帧）；这些帧只计数、不分析`,
   tunnelBadTitle: (n) => `${n} 个隧道报文的外层 UDP 校验和错误（接收端 Linux 内核会丢弃）`,
   checksumBadTitle: (layer, depth, n) => `${n} 个错误的 ${layer.toUpperCase()} 校验和${depth ? `（隧道深度 ${depth}）` : ''}`,
   synAckRetryTitle: (server, client, n) => `${server} 发往 ${client} 的 SYN-ACK 发送了 ${n} 次`,

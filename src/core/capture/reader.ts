@@ -6,7 +6,8 @@
  * by copying only the unread tail. Every length is validated before it is used so the cursor
  * always advances: a damaged file ends with an entry in `errors` and everything before it kept.
  */
-import { coreError, FatalCaptureError, type CoreError } from '../errors';
+import { FatalCaptureError, type CoreError } from '../errors';
+import { captureError } from './messages';
 import type { ChunkSource } from './source';
 
 /** One captured record. `data` is a view that is only valid during the `onRecord` call. */
@@ -175,26 +176,16 @@ class Parser {
     const at = this.base + this.pos;
     this.info.bytesRead = this.base + this.buf.length;
     if (!this.started) {
-      if (this.buf.length === 0) throw new FatalCaptureError(coreError('empty', 'file is empty (0 bytes)', 0));
-      throw new FatalCaptureError(
-        coreError(
-          'header-truncated',
-          `file is too short for a capture header (${this.buf.length} bytes; pcap needs ${PCAP_HEADER_LEN})`,
-          0,
-        ),
-      );
+      if (this.buf.length === 0) throw new FatalCaptureError(captureError('empty', {}, 0));
+      throw new FatalCaptureError(captureError('header-truncated', { len: this.buf.length, need: PCAP_HEADER_LEN }, 0));
     }
     if (left > 0 && !this.done) {
-      this.err(
-        'truncated-record',
-        `capture ends inside a ${this.info.format === 'pcap' ? 'record' : 'block'} at byte ${at}: ${left} bytes left over`,
-        at,
-      );
+      this.err('truncated-record', { what: this.info.format === 'pcap' ? 'record' : 'block', at, left }, at);
     }
   }
 
-  private err(code: string, message: string, offset: number): void {
-    this.info.errors.push(coreError(code, message, offset));
+  private err(key: string, params: Record<string, string | number>, offset: number): void {
+    this.info.errors.push(captureError(key, params, offset));
   }
 
   private u32(off: number, le: boolean): number {
@@ -220,9 +211,7 @@ class Parser {
         if (this.buf.length < PCAP_HEADER_LEN) return;
         this.readPcapHeader(magicBE);
       } else {
-        throw new FatalCaptureError(
-          coreError('bad-magic', `not a pcap or pcapng file (magic 0x${magicBE.toString(16).padStart(8, '0')} at byte 0)`, 0),
-        );
+        throw new FatalCaptureError(captureError('bad-magic', { magic: `0x${magicBE.toString(16).padStart(8, '0')}` }, 0));
       }
       this.started = true;
     }
@@ -236,11 +225,9 @@ class Parser {
     const major = this.dv.getUint16(4, this.le);
     const minor = this.dv.getUint16(6, this.le);
     if (major !== 2) {
-      throw new FatalCaptureError(
-        coreError('unsupported-version', `unsupported pcap version ${major}.${minor} (only 2.x is defined) at byte 4`, 4),
-      );
+      throw new FatalCaptureError(captureError('unsupported-version', { version: `${major}.${minor}` }, 4));
     }
-    if (minor !== 4) this.err('odd-version', `unusual pcap version 2.${minor} (expected 2.4); reading it anyway`, 4);
+    if (minor !== 4) this.err('odd-version', { minor }, 4);
     this.snaplen = this.u32(16, this.le);
     // Upper bits of the link-type field carry FCS information (and reserved bits): not the type.
     this.pcapLinkType = this.u32(20, this.le) & 0xffff;
@@ -260,11 +247,7 @@ class Parser {
       const p = this.pos;
       const caplen = this.u32(p + 8, le);
       if (caplen > maxLen) {
-        this.err(
-          'record-too-long',
-          `record length ${caplen} exceeds the maximum ${maxLen} (snaplen ${this.snaplen}) at byte ${this.base + p}; stopping here`,
-          this.base + p,
-        );
+        this.err('record-too-long', { len: caplen, max: maxLen, snaplen: this.snaplen, at: this.base + p }, this.base + p);
         this.done = true;
         return;
       }
@@ -272,11 +255,7 @@ class Parser {
       const sec = this.u32(p, le);
       const frac = this.u32(p + 4, le);
       if (frac >= fracDiv) {
-        this.err(
-          'bad-timestamp',
-          `invalid timestamp fraction ${frac} (${this.nano ? 'ns' : 'us'} must be < ${fracDiv}) in record at byte ${this.base + p}`,
-          this.base + p,
-        );
+        this.err('bad-timestamp', { frac, unit: this.nano ? 'ns' : 'us', div: fracDiv, at: this.base + p }, this.base + p);
       }
       rec.ts = sec + frac / fracDiv;
       rec.origLen = this.u32(p + 12, le);
@@ -299,32 +278,24 @@ class Parser {
         if (bom === PCAPNG_BOM) this.le = false;
         else if (bom === 0x4d3c2b1a) this.le = true;
         else {
-          this.fail(`bad pcapng byte-order magic 0x${bom.toString(16)} at byte ${at + 8}`, 'bad-bom', at + 8);
+          this.fail('bad-bom', { bom: `0x${bom.toString(16)}`, at: at + 8 }, at + 8);
           return;
         }
       } else if (!this.info.linkTypes.length && p === 0) {
-        this.fail(`pcapng file does not start with a Section Header Block`, 'bad-magic', at);
+        this.fail('bad-magic:no-shb', {}, at);
         return;
       }
       const le = this.le;
       const type = typeBE === PCAPNG_SHB ? PCAPNG_SHB : this.u32(p, le);
       const len = this.u32(p + 4, le);
       if (len < PCAPNG_MIN_BLOCK || len % 4 !== 0 || len > PCAPNG_MAX_BLOCK) {
-        this.fail(
-          `invalid pcapng block length ${len} (type 0x${type.toString(16)}) at byte ${at}: must be >= 12, a multiple of 4 and sane; stopping here`,
-          'bad-block-length',
-          at,
-        );
+        this.fail('bad-block-length', { len, type: `0x${type.toString(16)}`, at }, at);
         return;
       }
       if (this.buf.length - p < len) return; // wait for more
       const trailer = this.u32(p + len - 4, le);
       if (trailer !== len) {
-        this.fail(
-          `pcapng block at byte ${at} has total length ${len} but trailer ${trailer}; stopping here`,
-          'bad-block-trailer',
-          at,
-        );
+        this.fail('bad-block-trailer', { at, len, trailer }, at);
         return;
       }
       this.pos = p + len;
@@ -332,9 +303,10 @@ class Parser {
     }
   }
 
-  private fail(message: string, code: string, offset: number): void {
-    if (offset === 0) throw new FatalCaptureError(coreError(code, message, offset));
-    this.err(code, message, offset);
+  /** A problem after which the file cannot be read further; fatal when nothing was read at all. */
+  private fail(key: string, params: Record<string, string | number>, offset: number): void {
+    if (offset === 0) throw new FatalCaptureError(captureError(key, params, offset));
+    this.err(key, params, offset);
     this.done = true;
   }
 
@@ -343,22 +315,18 @@ class Parser {
     const end = p + len - 4;
     switch (type) {
       case PCAPNG_SHB: {
-        if (len < 28) return this.fail(`Section Header Block too short (${len}) at byte ${at}`, 'bad-shb', at);
+        if (len < 28) return this.fail('bad-shb', { len, at }, at);
         const major = this.dv.getUint16(p + 12, le);
         const minor = this.dv.getUint16(p + 14, le);
         if (major !== 1) {
-          return this.fail(
-            `unsupported pcapng section version ${major}.${minor} at byte ${at}; stopping here`,
-            'unsupported-version',
-            at,
-          );
+          return this.fail('unsupported-version:pcapng', { version: `${major}.${minor}`, at }, at);
         }
         this.ifaces = []; // interface ids restart in every section
         this.checkOptions(p + 24, end, at, 'Section Header Block');
         return;
       }
       case PCAPNG_IDB: {
-        if (len < 20) return this.err('bad-idb', `Interface Description Block too short (${len}) at byte ${at}`, at);
+        if (len < 20) return this.err('bad-idb', { len, at }, at);
         const linkType = this.dv.getUint16(p + 8, le);
         const iface: Iface = {
           linkType,
@@ -374,29 +342,25 @@ class Parser {
       }
       case PCAPNG_EPB:
       case PCAPNG_PB: {
-        if (len < 32) return this.err('bad-epb', `packet block too short (${len}) at byte ${at}`, at);
+        if (len < 32) return this.err('bad-epb', { len, at }, at);
         const ifId = type === PCAPNG_EPB ? this.u32(p + 8, le) : this.dv.getUint16(p + 8, le);
         const iface = this.ifaces[ifId];
         if (!iface) {
-          return this.err('bad-interface', `packet block at byte ${at} names interface ${ifId}, which was not described`, at);
+          return this.err('bad-interface', { at, id: ifId }, at);
         }
         const tsHi = this.u32(p + 12, le);
         const tsLo = this.u32(p + 16, le);
         const caplen = this.u32(p + 20, le);
         const origLen = this.u32(p + 24, le);
         if (caplen > end - (p + 28)) {
-          return this.err(
-            'bad-caplen',
-            `packet block at byte ${at} claims ${caplen} captured bytes but holds only ${end - (p + 28)}; skipped`,
-            at,
-          );
+          return this.err('bad-caplen', { at, caplen, holds: end - (p + 28) }, at);
         }
         this.emit(iface, (tsHi * 4294967296 + tsLo) / iface.unitsPerSec + iface.tsOffset, p + 28, caplen, origLen, at);
         return;
       }
       case PCAPNG_SPB: {
         const iface = this.ifaces[0];
-        if (!iface) return this.err('bad-interface', `Simple Packet Block at byte ${at} before any interface`, at);
+        if (!iface) return this.err('bad-interface:spb', { at }, at);
         const origLen = this.u32(p + 8, le);
         let caplen = Math.min(origLen, end - (p + 12));
         if (iface.snaplen) caplen = Math.min(caplen, iface.snaplen);
@@ -471,11 +435,7 @@ class Parser {
       const olen = this.dv.getUint16(o + 2, this.le);
       if (code === OPT_ENDOFOPT) return;
       if (o + 4 + olen > end) {
-        this.err(
-          'bad-option',
-          `${what} at byte ${at}: option ${code} of length ${olen} runs past the block; options ignored`,
-          at,
-        );
+        this.err('bad-option', { what, at, code, len: olen }, at);
         return;
       }
       visit(code, o + 4, olen);

@@ -2,7 +2,8 @@
  * Byte sources for the capture reader. A capture arrives as an async sequence of chunks (Node
  * file stream, or `Blob.slice()` in the browser) so that no caller ever holds the whole file.
  */
-import { coreError, type CoreError } from '../errors';
+import type { CoreError } from '../errors';
+import { captureError } from './messages';
 
 /** An async sequence of byte chunks. */
 export type ChunkSource = AsyncIterable<Uint8Array>;
@@ -99,13 +100,7 @@ async function* gunzip(src: ChunkSource, errors: CoreError[]): ChunkSource {
     }
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    errors.push(
-      coreError(
-        'gzip-corrupt',
-        `gzip stream is damaged or truncated after ${out} decompressed bytes (${fed} compressed bytes read): ${why}`,
-        out,
-      ),
-    );
+    errors.push(captureError('gzip-corrupt', { out, fed, why }, out));
     try {
       await writer.abort();
     } catch {
