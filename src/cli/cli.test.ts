@@ -141,3 +141,31 @@ describe('analyze CLI with an unknown link type', () => {
     expect(rep.diagnosis.cause).toBeNull();
   });
 });
+
+describe('analyze CLI with two captures, one unreadable', () => {
+  it('analyses the readable one and reports the other in its errors (exit 0); none readable: exit 1', () => {
+    const junk = join(tmp, 'junk2.pcap');
+    writeFileSync(junk, 'this is not a capture at all');
+    const r = run('--json', eth0, junk);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.out);
+    expect(rep.diagnosis.cause).toBe('vxlan-checksum-drop');
+    // No two-point conclusions from a capture that could not be read.
+    expect(rep.diagnosis.summary).not.toMatch(/second capture point/);
+    expect(rep.findings.find((f: { kind: string }) => f.kind === 'syn-retry').delivered).toBeUndefined();
+    expect(rep.captures[1]).toMatchObject({ file: 'junk2.pcap', format: 'unknown', packets: 0 });
+    expect(rep.captures[1].errors[0].message).toMatch(/junk2\.pcap: not a pcap or pcapng file/);
+    const both = run('--json', junk, junk);
+    expect(both.code).toBe(1);
+    expect(both.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a gzip file damaged before any packet says so, not "file is empty"', () => {
+    const gz = join(tmp, 'bad.pcap.gz');
+    const z = gzipSync(readFileSync(eth0));
+    writeFileSync(gz, Buffer.concat([z.subarray(0, 10), Buffer.alloc(40, 0xff)]));
+    const r = run('--json', gz);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/gzip stream is damaged or truncated/);
+  });
+});

@@ -7,7 +7,7 @@ import { countingSource, maybeGunzip, type ChunkSource } from './capture/source'
 import { Dissector, SUPPORTED_LINK_TYPES, type Dissection } from './decode/dissect';
 import { Reassembler } from './decode/reassembly';
 import { Analyzer, type AnalyzeOptions } from './analysis/analyzer';
-import { FatalCaptureError, coreError } from './errors';
+import { FatalCaptureError, type CoreError } from './errors';
 import type { Report } from './report';
 
 /** One capture to analyse. */
@@ -52,6 +52,7 @@ export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions 
   const analyzer = new Analyzer(opts);
   const ports = [...new Set([4789, 8472, ...(opts.vxlanPorts ?? [])])];
   let packets = 0;
+  const fatal: CoreError[] = [];
   for (let ci = 0; ci < inputs.length; ci++) {
     const input = inputs[ci]!;
     const cap = analyzer.beginCapture(input.name);
@@ -63,42 +64,53 @@ export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions 
       opts.onProgress?.({ capture: ci, bytes: b, total: input.size ?? 0, packets });
     });
     let n = 0;
+    let dec: Awaited<ReturnType<typeof maybeGunzip>> | null = null;
     try {
-      const dec = await maybeGunzip(counted);
-      const info = await readCapture(
-        dec.chunks,
-        (rec) => {
-          n++;
-          packets++;
-          if (rec.linkType === LINKTYPE_CUSTOM_BLOCK) {
-            analyzer.addRecordOnly(cap, n, rec.data.length, 'pcapng custom block');
-            opts.onPacket?.(ci, n, rec, null);
-            return;
-          }
-          if (!SUPPORTED_LINK_TYPES.has(rec.linkType)) {
-            analyzer.addUndecoded(cap, n, rec.ts, rec.data.length, rec.linkType);
-            opts.onPacket?.(ci, n, rec, null);
-            return;
-          }
-          const d = dissector.dissect(rec.data, rec.linkType, rec.origLen);
-          analyzer.addFrame(cap, n, rec.ts, d, d.nLayers && d.layers[0] ? reassembler.feed(n, d) : null);
-          opts.onPacket?.(ci, n, rec, d);
-        },
-        opts.shouldStop,
-      );
-      if (dec.errors.length && info.format === 'unknown') {
-        throw new FatalCaptureError(coreError('gzip-corrupt', dec.errors[0]!.message, dec.errors[0]!.offset));
+      dec = await maybeGunzip(counted);
+      let info;
+      try {
+        info = await readCapture(
+          dec.chunks,
+          (rec) => {
+            n++;
+            packets++;
+            if (rec.linkType === LINKTYPE_CUSTOM_BLOCK) {
+              analyzer.addRecordOnly(cap, n, rec.data.length, 'pcapng custom block');
+              opts.onPacket?.(ci, n, rec, null);
+              return;
+            }
+            if (!SUPPORTED_LINK_TYPES.has(rec.linkType)) {
+              analyzer.addUndecoded(cap, n, rec.ts, rec.data.length, rec.linkType);
+              opts.onPacket?.(ci, n, rec, null);
+              return;
+            }
+            const d = dissector.dissect(rec.data, rec.linkType, rec.origLen);
+            analyzer.addFrame(cap, n, rec.ts, d, d.nLayers && d.layers[0] ? reassembler.feed(n, d) : null);
+            opts.onPacket?.(ci, n, rec, d);
+          },
+          opts.shouldStop,
+        );
+      } catch (e) {
+        // A damaged gzip stream that inflated to too little: say that, not "file is empty".
+        if (e instanceof FatalCaptureError && dec.errors.length) throw new FatalCaptureError(dec.errors[0]!);
+        throw e;
       }
+      if (dec.errors.length && info.format === 'unknown') throw new FatalCaptureError(dec.errors[0]!);
       analyzer.endCapture(cap, info, dec.compressed, dec.errors);
       opts.onProgress?.({ capture: ci, bytes: lastBytes, total: input.size ?? lastBytes, packets });
     } catch (e) {
-      if (e instanceof FatalCaptureError) {
-        const detail = { ...e.detail, message: `${input.name}: ${e.detail.message}` };
-        if (detail.params) detail.params = { ...detail.params, file: input.name };
-        throw new FatalCaptureError(detail);
+      if (!(e instanceof FatalCaptureError)) throw e;
+      const detail = { ...e.detail, message: `${input.name}: ${e.detail.message}` };
+      if (detail.params) detail.params = { ...detail.params, file: input.name };
+      // With two captures, one unreadable file does not stop the other from being analysed.
+      if (inputs.length > 1) {
+        fatal.push(detail);
+        analyzer.endCapture(cap, { format: 'unknown', linkTypes: [], errors: [detail], bytesRead: 0 }, dec?.compressed ?? false);
+        continue;
       }
-      throw e;
+      throw new FatalCaptureError(detail);
     }
   }
+  if (fatal.length && fatal.length === inputs.length) throw new FatalCaptureError(fatal[0]!);
   return analyzer;
 }

@@ -406,7 +406,10 @@ export class Analyzer {
     const findings: Finding[] = [];
     const L = t(lang);
     this.caps.forEach((st, cap) => {
-      const other = this.caps.length === 2 ? this.caps[1 - cap]! : null;
+      // Two-point reasoning needs a second capture that was read and holds packets: an unreadable
+      // or empty one would make every attempt look "lost before the second point".
+      const peer = this.caps.length === 2 ? this.caps[1 - cap]! : null;
+      const other = peer && peer.summary.format !== 'unknown' && peer.summary.packets > 0 ? peer : null;
       for (const c of st.conns.values()) {
         if (c.attempts.length < 2) continue;
         findings.push(this.synFinding(st, cap, c, other, lang));
