@@ -176,6 +176,8 @@ export interface Report {
   lang: 'en' | 'zh';
   captures: CaptureSummary[];
   checksums: Record<CheckLayer, StatusCounts>;
+  /** Two-capture reports: SYN/DNS transmissions seen in both captures (0: unrelated files). */
+  captureOverlap?: number;
   /** The part of `checksums` inside tunnels (depth >= 1). */
   checksumsInner: Record<CheckLayer, StatusCounts>;
   frames?: FrameReport[];

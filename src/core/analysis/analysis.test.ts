@@ -347,3 +347,14 @@ describe('DNS retry interval', () => {
     expect(dnsOf(r)[0]).toMatchObject({ retryInterval: 5, expectedOffsets: [0, 5, 10] });
   });
 });
+
+describe('two unrelated captures', () => {
+  it('draws no two-point conclusion when the captures share no traffic', async () => {
+    const r = await analyzeFiles(['real/zeek__socks.pcap', 'scenarios/tke-63s-sender-flannel1.pcap']);
+    expect(r.captureOverlap).toBe(0);
+    expect(r.diagnosis.cause).toBe('syn-dropped');
+    expect(r.diagnosis.summary).not.toMatch(/second capture point/);
+    expect(r.diagnosis.caveats.join(' ')).toMatch(/share no SYN or DNS transmission/);
+    expect(r.diagnosis.confidence).toBe('medium');
+  });
+});

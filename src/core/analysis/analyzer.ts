@@ -385,6 +385,19 @@ export class Analyzer {
     }
   }
 
+  /**
+   * SYN and DNS transmissions seen in both captures. Zero means the two files do not cover the
+   * same traffic (or not the same time): no two-point conclusion may be drawn from them.
+   */
+  private overlap(): number {
+    if (this.caps.length !== 2) return -1;
+    const [a, b] = this.caps as [CaptureState, CaptureState];
+    let n = 0;
+    for (const k of a.synSig.keys()) if (b.synSig.has(k)) n++;
+    for (const k of a.dnsSig.keys()) if (b.dnsSig.has(k)) n++;
+    return n;
+  }
+
   /** An ICMP error quoting a DNS query: the query was refused, not lost. */
   private icmpError(st: CaptureState, d: Dissection, ip: Layer, icmp: Layer, qi: number, n: number): void {
     const qip = d.layers[qi]!;
@@ -499,8 +512,10 @@ export class Analyzer {
         findings,
         this.caps.map((c) => c.summary),
         lang,
+        this.overlap(),
       ),
     };
+    if (this.caps.length === 2) report.captureOverlap = this.overlap();
     if (this.frames) report.frames = this.frames;
     return report;
   }

@@ -11,7 +11,7 @@ type Retry = SynRetryFinding | DnsFinding;
 const badCount = (f: Retry) => f.attemptList.filter((a) => a.outerChecksum === 'bad').length;
 
 /** Compute the diagnosis for a set of findings. */
-export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: Lang): Diagnosis {
+export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: Lang, overlap = -1): Diagnosis {
   const L = t(lang);
   const retries = findings.filter((f): f is Retry => f.kind === 'syn-retry' || f.kind === 'dns-unanswered');
   const total = (kind: string) =>
@@ -48,7 +48,8 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
       ? okIdx === f.attemptList.length - 1 && bad.length === f.attemptList.length - 1
       : bad.length === f.attemptList.length;
     let where = '';
-    if (f.delivered !== undefined) {
+    if (f.delivered !== undefined && overlap === 0) where = ` ${L.noOverlap}`;
+    else if (f.delivered !== undefined) {
       const lost = f.attemptList.length - f.delivered;
       where =
         lost > 0
@@ -103,7 +104,8 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
     if (f.answersBeforeLastAttempt > 0) summary += ` ${L.synAckLost(f.answersBeforeLastAttempt)}`;
     const caveats = [...base.caveats];
     let confidence: Diagnosis['confidence'] = 'medium';
-    if (f.delivered !== undefined) {
+    if (f.delivered !== undefined && overlap === 0) caveats.push(L.noOverlap);
+    else if (f.delivered !== undefined) {
       const lost = f.attempts - f.delivered;
       if (f.delivered === 0 || lost > 0) summary += ` ${L.twoPointLostInNetwork(lost, f.attempts)}`;
       else {

@@ -53,6 +53,7 @@ export interface Messages {
   twoPointLostInNetwork(lost: number, total: number): string;
   twoPointLostAtReceiver(delivered: number, total: number): string;
   twoPointCheckPlacement: string;
+  noOverlap: string;
   offloadNote(n: number): string;
   caveatSinglePoint: string;
   caveatNoTunnel: string;
@@ -119,6 +120,8 @@ const en: Messages = {
     `Comparing both captures: ${lost} of ${total} attempts never reached the second capture point, so they were lost before it (in the network or the sender's host).`,
   twoPointLostAtReceiver: (delivered, total) =>
     `Comparing both captures: ${delivered} of ${total} attempts did reach the second capture point but were not answered, so they were dropped after it, on the receiving host (checksum verification, firewall, conntrack).`,
+  noOverlap:
+    'The two captures share no SYN or DNS transmission at all, so they do not cover the same traffic or the same time: no conclusion is drawn from comparing them. Capture both points during the same attempt.',
   twoPointCheckPlacement:
     'Both capture points saw the same attempts; place them further apart (sender physical interface and receiver physical interface) to locate the loss.',
   offloadNote: (n) => `${n} frames carry partial (transmit-offload) checksums: benign, not a cause.`,
@@ -207,6 +210,8 @@ const zh: Messages = {
     `对比两个抓包：${total} 次尝试中有 ${lost} 次从未到达第二个抓包点，说明它们在此之前（网络中或发送主机上）丢失。`,
   twoPointLostAtReceiver: (delivered, total) =>
     `对比两个抓包：${total} 次尝试中有 ${delivered} 次到达了第二个抓包点却没有应答，说明它们在此之后、在接收主机上被丢弃（校验和验证、防火墙、conntrack）。`,
+  noOverlap:
+    '两个抓包文件没有任何相同的 SYN 或 DNS 报文，说明它们不是同一流量或同一时段的抓包：因此不据此比较得出结论。请在同一次尝试期间同时在两个抓包点抓包。',
   twoPointCheckPlacement: '两个抓包点看到的尝试相同；请把抓包点拉开（发送端物理网卡与接收端物理网卡）以定位丢包位置。',
   offloadNote: (n) => `${n} 帧带有部分（发送卸载）校验和：无害，不是原因。`,
   caveatSinglePoint: '单个抓包点无法判断离开它的报文是否到达。请同时在接收节点（其物理网卡）抓包，并加载两个文件。',
