@@ -53,7 +53,7 @@ export const GLYPH: Record<string, string> = { bad: '✕', zero: '●', good: '�
 
 export function Glyph({ state, title }: { state: string; title?: string }): JSX.Element {
   return (
-    <span className={`glyph g-${state}`} title={title} aria-label={title}>
+    <span className="glyph" style={{ color: STATE_COLOR[state] }} title={title} aria-label={title}>
       {GLYPH[state] ?? '?'}
     </span>
   );
