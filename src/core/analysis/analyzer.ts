@@ -6,7 +6,7 @@
  */
 import type { Dissection } from '../decode/dissect';
 import { endpoint, innermostIp, ipAddr, summarize } from '../decode/format';
-import { K, TCP_ACK, TCP_RST, TCP_SYN, type CheckLayer, type CheckStatus, type Layer } from '../decode/layers';
+import { K, TCP_ACK, TCP_RST, TCP_SYN, type Check, type CheckLayer, type CheckStatus, type Layer } from '../decode/layers';
 import type { CaptureInfo } from '../capture/reader';
 import { captureError } from '../capture/messages';
 import type { ReassembledCheck } from '../decode/reassembly';
@@ -119,6 +119,24 @@ export class Analyzer {
   private readonly onFrame: ((f: FrameReport) => void) | null;
   private readonly lang: Lang;
   private readonly maxFrames: number;
+  /** The frame being analysed (reused: no closure per frame). */
+  private readonly cur: {
+    n: number;
+    ts: number;
+    d: Dissection | null;
+    ip: Layer | null;
+    tl: Layer | null;
+    outer: Check | null;
+    ipI: number;
+  } = {
+    n: 0,
+    ts: 0,
+    d: null,
+    ip: null,
+    tl: null,
+    outer: null,
+    ipI: 0,
+  };
 
   constructor(opts: AnalyzeOptions = {}) {
     this.onFrame = opts.onFrame ?? null;
@@ -268,7 +286,29 @@ export class Analyzer {
     const tl = d.layers[ipI + 1];
     if (!tl || tl.quoted || ip.fragOffset > 0) return;
     const outer = outerIdx >= 0 ? d.checks[outerIdx]! : null;
-    const tx = (sig: string): Tx => ({
+    const c = this.cur;
+    c.n = n;
+    c.ts = ts;
+    c.d = d;
+    c.ip = ip;
+    c.tl = tl;
+    c.outer = outer;
+    c.ipI = ipI;
+    if ((tl.kind === K.ICMP || tl.kind === K.ICMPV6) && d.layers[ipI + 2]?.quoted) this.icmpError(st, d, ip, tl, ipI + 2, n);
+    else if (tl.kind === K.TCP && tl.hdrEnd - tl.start >= 20) this.tcp(st, d, ip, tl, n, ts);
+    else if (tl.kind === K.UDP) {
+      const dns = d.layers[ipI + 2];
+      if (dns && dns.kind === K.DNS && !dns.truncated) this.dnsFrame(st, d, ip, tl, dns);
+    }
+  }
+
+  /** One transmission of the current frame (see addFrame), identified by `sig`. */
+  private tx(sig: string): Tx {
+    const { n, ts, outer, ipI } = this.cur;
+    const d = this.cur.d!;
+    const ip = this.cur.ip!;
+    const tl = this.cur.tl!;
+    return {
       frame: n,
       ts,
       ipId: ip.ipVersion === 4 ? ip.ipId : -1,
@@ -279,16 +319,10 @@ export class Analyzer {
       tunnelPort: outer ? d.layers[outer.layerIndex]!.dstPort : null,
       inner: innerStatus(d, ipI + 1),
       sig,
-    });
-    if ((tl.kind === K.ICMP || tl.kind === K.ICMPV6) && d.layers[ipI + 2]?.quoted) this.icmpError(st, d, ip, tl, ipI + 2, n);
-    else if (tl.kind === K.TCP && tl.hdrEnd - tl.start >= 20) this.tcp(st, d, ip, tl, n, ts, tx);
-    else if (tl.kind === K.UDP) {
-      const dns = d.layers[ipI + 2];
-      if (dns && dns.kind === K.DNS && !dns.truncated) this.dnsFrame(st, d, ip, tl, dns, tx);
-    }
+    };
   }
 
-  private tcp(st: CaptureState, d: Dissection, ip: Layer, tl: Layer, n: number, ts: number, tx: (sig: string) => Tx): void {
+  private tcp(st: CaptureState, d: Dissection, ip: Layer, tl: Layer, n: number, ts: number): void {
     const f = tl.tcpFlags;
     if (f & TCP_SYN) {
       const src = endpoint(ipAddr(d, ip, 'src'), tl.srcPort);
@@ -303,10 +337,10 @@ export class Analyzer {
         st.latestByPair.set(`${src}>${dst}`, c);
         const sig = `S${tl.seq}|${ip.ipVersion === 4 ? ip.ipId : ''}|${tl.tsVal}`;
         if (!st.synSig.has(sig)) st.synSig.set(sig, n);
-        mergeTx(c.attempts, tx(sig));
+        mergeTx(c.attempts, this.tx(sig));
       } else {
         const c = st.conns.get(`${dst}>${src}#${(tl.ack - 1) >>> 0}`);
-        if (c) mergeTx(c.synacks, tx(`A${tl.seq}`));
+        if (c) mergeTx(c.synacks, this.tx(`A${tl.seq}`));
       }
       return;
     }
@@ -345,7 +379,7 @@ export class Analyzer {
     if (fl.recent.length > RECENT_IDS) fl.recent.shift();
   }
 
-  private dnsFrame(st: CaptureState, d: Dissection, ip: Layer, tl: Layer, dns: Layer, tx: (sig: string) => Tx): void {
+  private dnsFrame(st: CaptureState, d: Dissection, ip: Layer, tl: Layer, dns: Layer): void {
     const srcIp = ipAddr(d, ip, 'src');
     const dstIp = ipAddr(d, ip, 'dst');
     const isResponse = (dns.dnsFlags & 0x8000) !== 0;
@@ -368,8 +402,8 @@ export class Analyzer {
       const qkey = `${srcIp}:${tl.srcPort}>${dstIp}:${tl.dstPort}#${dns.dnsId}#${dns.dnsQname}`;
       st.dnsByQuery.set(qkey, g);
       const sig = `D${dns.dnsId}|${dns.dnsQname}|${ip.ipVersion === 4 ? ip.ipId : ''}`;
-      if (!st.dnsSig.has(sig)) st.dnsSig.set(sig, tx(sig).frame);
-      const one = tx(sig);
+      if (!st.dnsSig.has(sig)) st.dnsSig.set(sig, this.tx(sig).frame);
+      const one = this.tx(sig);
       if (mergeTx(g.queries, one)) {
         let p = g.pending.get(qkey);
         if (!p) g.pending.set(qkey, (p = []));

@@ -141,7 +141,6 @@ interface Span {
 export class Dissector {
   readonly out = new Dissection();
   private b: Uint8Array = new Uint8Array(0);
-  private dv: DataView = new DataView(new ArrayBuffer(0));
   private readonly vxlanPorts: Set<number>;
   private readonly spans: Span[] = [];
   private nSpans = 0;
@@ -160,7 +159,6 @@ export class Dissector {
     d.nChecks = 0;
     d.unsupportedLink = false;
     this.b = data;
-    this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const end = data.length;
     switch (linkType) {
       case LT_ETHERNET:
@@ -203,7 +201,8 @@ export class Dissector {
   }
 
   private u32(o: number): number {
-    return this.dv.getUint32(o, false);
+    // Built from bytes (no DataView per frame: the hot path allocates nothing).
+    return ((this.b[o]! << 24) >>> 0) + ((this.b[o + 1]! << 16) | (this.b[o + 2]! << 8) | this.b[o + 3]!);
   }
 
   private push(kind: number, start: number, depth: number, quoted: boolean): Layer | null {
@@ -327,7 +326,7 @@ export class Dissector {
     if (!l) return;
     if (end - o < 4) return void this.cut(l, end, 4);
     const be = this.u32(o);
-    const le = this.dv.getUint32(o, true);
+    const le = ((this.b[o + 3]! << 24) >>> 0) + ((this.b[o + 2]! << 16) | (this.b[o + 1]! << 8) | this.b[o]!);
     const af = networkOrder ? be : be < 256 ? be : le;
     l.etherType = af;
     l.hdrEnd = o + 4;
