@@ -169,3 +169,19 @@ describe('analyze CLI with two captures, one unreadable', () => {
     expect(r.err).toMatch(/gzip stream is damaged or truncated/);
   });
 });
+
+describe('analyze CLI in Chinese', () => {
+  it('translates the timeline and aligns columns by display width', () => {
+    const out = run('--lang', 'zh', eth0).out;
+    expect(out).toMatch(/错误 0xffff（应为 0xd553）/);
+    expect(out).toMatch(/零（未计算）/);
+    const rows = out.split('\n').filter((l) => /^\s+\d\s+\d\s/.test(l));
+    const col = (l: string) => {
+      let w = 0;
+      for (const ch of l.slice(0, l.indexOf('0x') >= 0 ? l.search(/错误|零/) : 0))
+        w += /[\u4e00-\u9fff\uff00-\uff60]/.test(ch) ? 2 : 1;
+      return w;
+    };
+    expect(new Set(rows.map(col)).size).toBe(1);
+  });
+});

@@ -54,13 +54,46 @@ const H = {
   },
 };
 
+/** Terminal columns of a string: CJK and fullwidth characters take two. */
+function displayWidth(s: string): number {
+  let n = 0;
+  for (const ch of s)
+    n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return n;
+}
+
 const hex = (v: number | null) => (v === null ? '-' : `0x${v.toString(16).padStart(4, '0')}`);
 
-function outerCell(a: Attempt): string {
-  if (a.outerChecksum === 'none') return 'none (not tunnelled)';
-  if (a.outerChecksum === 'bad') return `BAD ${hex(a.outerStored)} (should be ${hex(a.outerComputed)})`;
-  if (a.outerChecksum === 'zero') return 'zero (no checksum)';
-  return `${a.outerChecksum} ${hex(a.outerStored)}`;
+const CELL = {
+  en: {
+    none: 'none (not tunnelled)',
+    bad: (s: string, c: string) => `BAD ${s} (should be ${c})`,
+    zero: 'zero (no checksum)',
+    state: (x: string) => x,
+    yes: (n: number | undefined) => `yes (frame ${n})`,
+    no: 'NO',
+    linkTypes: 'link types',
+    bytes: 'bytes',
+  },
+  zh: {
+    none: '无（未封装）',
+    bad: (s: string, c: string) => `错误 ${s}（应为 ${c}）`,
+    zero: '零（未计算）',
+    state: (x: string) =>
+      ({ good: '正确', partial: '部分（卸载）', unverified: '无法验证', bad: '错误', zero: '零', none: '无' })[x] ?? x,
+    yes: (n: number | undefined) => `是（帧 ${n}）`,
+    no: '否',
+    linkTypes: '链路类型',
+    bytes: '字节',
+  },
+};
+
+function outerCell(a: Attempt, lang: Lang): string {
+  const t = CELL[lang];
+  if (a.outerChecksum === 'none') return t.none;
+  if (a.outerChecksum === 'bad') return t.bad(hex(a.outerStored), hex(a.outerComputed));
+  if (a.outerChecksum === 'zero') return t.zero;
+  return `${t.state(a.outerChecksum)} ${hex(a.outerStored)}`;
 }
 
 /** Render the timeline rows of a SYN or DNS retry finding. */
@@ -73,9 +106,9 @@ export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): strin
       String(i + 1),
       String(a.frame),
       a.offsetSec.toFixed(3),
-      outerCell(a),
-      a.innerChecksum,
-      ...(twoPoint ? [a.delivered ? `yes (frame ${a.otherFrame})` : 'NO'] : []),
+      outerCell(a, lang),
+      CELL[lang].state(a.innerChecksum),
+      ...(twoPoint ? [a.delivered ? CELL[lang].yes(a.otherFrame) : CELL[lang].no] : []),
     ]);
   });
   if (f.kind === 'syn-retry' && f.answerFrame !== null && f.answerTs !== null) {
@@ -89,14 +122,15 @@ export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): strin
       ...(twoPoint ? [''] : []),
     ]);
   }
-  const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c]!))));
+  const pad = (x: string, n: number) => x + ' '.repeat(Math.max(0, n - displayWidth(x)));
   return (
     rows
       .map(
         (r) =>
           '  ' +
           r
-            .map((x, c) => x.padEnd(w[c]!))
+            .map((x, c) => pad(x, w[c]!))
             .join('  ')
             .trimEnd(),
       )
@@ -126,7 +160,7 @@ export function renderText(r: Report, lang: Lang, withFrames = false): string {
   }
   s += `\n== ${h.captures} ==\n`;
   for (const c of r.captures) {
-    s += `${c.file}: ${c.format}${c.compressed ? ' (gzip)' : ''}, link types ${c.linkTypes.join(', ') || '-'}, ${c.packets} ${h.packets}, ${c.bytes} bytes\n`;
+    s += `${c.file}: ${c.format}${c.compressed ? ' (gzip)' : ''}, ${CELL[lang].linkTypes} ${c.linkTypes.join(', ') || '-'}, ${c.packets} ${h.packets}, ${c.bytes} ${CELL[lang].bytes}\n`;
     for (const e of c.errors) s += `    ${h.errors}: ${errorText(e, lang)}\n`;
   }
   s += `\n== ${h.checksums} ==\n`;
