@@ -77,6 +77,8 @@ test('the sample button, the evidence, the packet detail and the filter', async 
   const m = await markers(page);
   expect(m[6]!.offset).toBeCloseTo(63.137, 2);
   await expect(page.getByTestId('answer-marker')).toHaveCount(1);
+  // The evidence (7 attempts and the SYN-ACK) is marked in the packet list.
+  await expect(page.locator('[data-testid="packet-row"].evidence')).toHaveCount(8);
   // Click evidence frame 1: the detail shows the bad outer UDP checksum with the right value.
   await page.getByTestId('evidence-frame').first().click();
   const detail = page.getByTestId('packet-detail');

@@ -4,7 +4,7 @@
  */
 import { useShallow } from 'zustand/react/shallow';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type JSX, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type JSX, type KeyboardEvent } from 'react';
 import type { PacketView, Row } from '../../workers/api';
 import type { LayerDetail } from '../core/decode/detail';
 import { strings } from './i18n';
@@ -33,6 +33,17 @@ export function PacketList(): JSX.Element {
     );
   const S = strings(lang);
   const parent = useRef<HTMLDivElement>(null);
+  // Frames of the diagnosis evidence and of the selected finding are marked in the list.
+  const finding = useApp((st) => st.finding);
+  const marked = useMemo(() => {
+    const r = reports?.en;
+    const set = new Set<number>();
+    if (!r) return set;
+    if (r.diagnosis.evidenceCapture === capture) r.diagnosis.evidence.forEach((n) => set.add(n));
+    const f = r.findings[finding];
+    if (f && f.capture === capture) f.frames.forEach((n) => set.add(n));
+    return set;
+  }, [reports, capture, finding]);
   const [rows, setRows] = useState<Map<number, Row>>(new Map());
   const pending = useRef(new Set<number>());
   const [draft, setDraft] = useState(filter);
@@ -147,7 +158,7 @@ export function PacketList(): JSX.Element {
                 key={it.key}
                 role="option"
                 aria-selected={r ? r.n === frame : false}
-                className={`row${r && r.n === frame ? ' selected' : ''}${r ? ` w-${r.worst}` : ''}`}
+                className={`row${r && r.n === frame ? ' selected' : ''}${r ? ` w-${r.worst}` : ''}${r && marked.has(r.n) ? ' evidence' : ''}`}
                 style={{ position: 'absolute', top: 0, transform: `translateY(${it.start}px)`, height: ROW_H, width: '100%' }}
                 onClick={() => r && void selectFrame(capture, r.n)}
                 data-testid="packet-row"
