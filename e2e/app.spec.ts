@@ -55,9 +55,20 @@ test.describe('scenarios through the file input', () => {
     test(s.file, async ({ page }) => {
       const foreign = guardOrigin(page);
       await page.goto('/');
+      // Record how many markers exist at the very moment the diagnosis appears: a checker that
+      // waits for the diagnosis and then counts without waiting must see them all.
+      await page.evaluate(() => {
+        const w = window as unknown as { seen: number | null };
+        w.seen = null;
+        new MutationObserver(() => {
+          if (w.seen === null && document.querySelector('[data-testid="diagnosis"]'))
+            w.seen = document.querySelectorAll('[data-testid="syn-attempt"]').length;
+        }).observe(document.body, { childList: true, subtree: true });
+      });
       await page.getByTestId('file-input').setInputFiles(join(SCEN, s.file));
       const diag = page.getByTestId('diagnosis');
       await expect(diag).toBeVisible();
+      expect(await page.evaluate(() => (window as unknown as { seen: number }).seen)).toBe(s.count);
       await expect(diag).toHaveAttribute('data-cause', s.cause);
       await expect(page.getByTestId('syn-attempt')).toHaveCount(s.count);
       const m = await markers(page);

@@ -246,19 +246,29 @@ function useStages(count: number): number {
 
 function Results(): JSX.Element | null {
   const report = useReport();
+  // Stage 1 mounts the diagnosis together with the timeline, so that whoever sees
+  // [data-testid="diagnosis"] also finds every [data-testid="syn-attempt"] in the same commit.
   const stage = useStages(2);
   if (!report) return null;
   return (
     <main className="results">
       <SharedBanner />
-      <div className="col-main">
-        <Diagnosis report={report} />
-        {stage >= 1 ? <Timeline report={report} /> : <section className="panel timeline placeholder" aria-hidden="true" />}
-      </div>
-      <div className="col-side">
-        <Findings report={report} />
-        <ChecksumTable report={report} />
-      </div>
+      {stage >= 1 ? (
+        <>
+          <div className="col-main">
+            <Diagnosis report={report} />
+            <Timeline report={report} />
+          </div>
+          <div className="col-side">
+            <Findings report={report} />
+            <ChecksumTable report={report} />
+          </div>
+        </>
+      ) : (
+        <div className="col-main">
+          <section className="panel placeholder" aria-busy="true" />
+        </div>
+      )}
       {stage >= 2 && (
         <div className="col-wide">
           <PacketList />

@@ -23,6 +23,11 @@ interface Point {
 
 const hex = (v: number | null) => (v === null ? '–' : `0x${v.toString(16).padStart(4, '0')}`);
 
+/** The chart's likely width before it can be measured (the main column is about 60 % wide). */
+function estimateWidth(): number {
+  return typeof window === 'undefined' ? 800 : Math.max(320, Math.min(1600, window.innerWidth) * 0.58);
+}
+
 export function Timeline({ report }: { report: Report }): JSX.Element {
   const { lang, finding, selectFinding, selectFrame } = useApp(
     useShallow((s) => ({ lang: s.lang, finding: s.finding, selectFinding: s.selectFinding, selectFrame: s.selectFrame })),
@@ -180,7 +185,12 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
       </div>
       <p className="finding-title">{f.title}</p>
       <div className="chart" style={{ height: twoLanes ? 220 : 170 }} data-testid="timeline-chart">
-        <ResponsiveContainer width="100%" height="100%">
+        {/* Drawn at an estimated size in the first commit (markers exist at once), then resized. */}
+        <ResponsiveContainer
+          width="100%"
+          height="100%"
+          initialDimension={{ width: estimateWidth(), height: twoLanes ? 220 : 170 }}
+        >
           <ScatterChart margin={{ top: 18, right: 24, bottom: 28, left: twoLanes ? 90 : 12 }}>
             <CartesianGrid stroke="var(--grid)" vertical={false} />
             <XAxis

@@ -58,7 +58,8 @@ beforeEach(() => {
     shared: null,
     frame: null,
   });
-  Object.defineProperty(window, 'matchMedia', { value: () => ({ matches: false }), configurable: true });
+  const mql = { matches: false, addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {} };
+  Object.defineProperty(window, 'matchMedia', { value: () => mql, configurable: true });
 });
 afterEach(() => cleanup());
 
@@ -163,7 +164,7 @@ describe('components', () => {
   it('shows the diagnosis, remedies with copy buttons, the attempts table; switches language and theme', async () => {
     await useApp.getState().open([eth0()]);
     render(<App />);
-    const diag = screen.getByTestId('diagnosis');
+    const diag = await screen.findByTestId('diagnosis');
     expect(diag.getAttribute('data-cause')).toBe('vxlan-checksum-drop');
     expect(within(diag).getAllByRole('button', { name: /Copy: ethtool -K flannel\.1 tx-checksum-ip-generic off/ })).toHaveLength(
       1,
