@@ -3,7 +3,7 @@
  * e2e-artifacts/ (look at them).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateCapture } from '../bench/generate';
@@ -135,8 +135,11 @@ test.describe('large captures', () => {
   const mid = join(TMP, 'mid.pcap');
   test.beforeAll(async () => {
     // Big enough that decoding is still running when Cancel is clicked, on any machine.
-    await generateCapture(big, 800 * 1048576);
+    await generateCapture(big, 500 * 1048576);
     await generateCapture(mid, 40 * 1048576);
+  });
+  test.afterAll(() => {
+    for (const f of [big, mid]) rmSync(f, { force: true });
   });
 
   test('cancel mid-way terminates the worker; the next analysis starts a fresh one', async ({ page }) => {
@@ -149,7 +152,7 @@ test.describe('large captures', () => {
     });
     await page.getByTestId('file-input').setInputFiles(big);
     await expect(page.getByTestId('progress')).toBeVisible();
-    await expect(page.getByTestId('progress')).toContainText(/MiB \/ 800\.0 MiB/);
+    await expect(page.getByTestId('progress')).toContainText(/MiB \/ 500\.0 MiB/);
     await page.waitForTimeout(1000);
     const during = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     expect(Math.max(0, ...during), 'main thread long tasks while decoding (ms)').toBeLessThan(50);
