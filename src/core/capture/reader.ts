@@ -281,9 +281,6 @@ class Parser {
           this.fail('bad-bom', { bom: `0x${bom.toString(16)}`, at: at + 8 }, at + 8);
           return;
         }
-      } else if (!this.info.linkTypes.length && p === 0) {
-        this.fail('bad-magic:no-shb', {}, at);
-        return;
       }
       const le = this.le;
       const type = typeBE === PCAPNG_SHB ? PCAPNG_SHB : this.u32(p, le);
