@@ -19,10 +19,6 @@ export const CAPTURE_MESSAGES: Record<string, { en: T; zh: T }> = {
     en: (p) => `not a pcap or pcapng file (magic ${p.magic} at byte 0)`,
     zh: (p) => `不是 pcap 或 pcapng 文件（第 0 字节处的魔数为 ${p.magic}）`,
   },
-  'bad-magic:no-shb': {
-    en: () => 'pcapng file does not start with a Section Header Block',
-    zh: () => 'pcapng 文件不是以节头块（SHB）开始',
-  },
   'unsupported-version': {
     en: (p) => `unsupported pcap version ${p.version} (only 2.x is defined) at byte 4`,
     zh: (p) => `不支持的 pcap 版本 ${p.version}（只定义了 2.x），位于第 4 字节`,
