@@ -80,6 +80,8 @@ export interface Attempt {
   outerComputed: number | null;
   /** UDP destination port of the tunnel packet carrying this attempt, null when not tunnelled. */
   tunnelPort: number | null;
+  /** The tunnel packet is IPv6 (a zero UDP checksum is then only accepted with udp6zerocsumrx). */
+  tunnelIpv6?: boolean;
   /** Verdict of the inner TCP/UDP checksum. */
   innerChecksum: CheckStatus | 'none';
   /** In two-capture reports: whether this attempt was also seen in the other capture. */

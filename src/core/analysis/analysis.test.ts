@@ -358,3 +358,22 @@ describe('two unrelated captures', () => {
     expect(r.diagnosis.confidence).toBe('medium');
   });
 });
+
+describe('IPv6 tunnels', () => {
+  it('points at udp6zerocsumrx when attempts in IPv6 tunnels with a zero UDP checksum were lost', async () => {
+    const { ipv6 } = await import('../capture/build');
+    const v6tunnel = (inner: Uint8Array) =>
+      ether(
+        ipv6(udpDatagram(50000, 8472, vxlan(ether(inner))), { src: 'fd00::1', dst: 'fd00::2', proto: 17, l4: 'zero' }),
+        0x86dd,
+      );
+    const r = await analyzeBytes(cap([0, 1, 3].map((t, i) => ({ ts: T0 + t, data: v6tunnel(synPacket(i)) }))));
+    const [s] = synOf(r);
+    expect(s!.attemptList.every((a) => a.outerChecksum === 'zero' && a.tunnelIpv6)).toBe(true);
+    expect(r.diagnosis.cause).toBe('syn-dropped');
+    expect(r.diagnosis.summary).toMatch(/udp6zerocsumrx/);
+    // Over IPv4 a zero checksum is fine: no such remark.
+    const v4 = await analyzeBytes(cap([0, 1, 3].map((t, i) => ({ ts: T0 + t, data: tunnel(synPacket(i), 'zero') }))));
+    expect(v4.diagnosis.summary).not.toMatch(/udp6zerocsumrx/);
+  });
+});

@@ -53,6 +53,7 @@ interface Tx {
   outerStored: number | null;
   outerComputed: number | null;
   tunnelPort: number | null;
+  tunnelIpv6: boolean;
   inner: CheckStatus | 'none';
   sig: string;
 }
@@ -317,6 +318,7 @@ export class Analyzer {
       outerStored: outer ? outer.stored : null,
       outerComputed: outer && outer.computed >= 0 ? outer.computed : null,
       tunnelPort: outer ? d.layers[outer.layerIndex]!.dstPort : null,
+      tunnelIpv6: outer ? d.layers[d.layers[outer.layerIndex]!.ipIndex]?.ipVersion === 6 : false,
       inner: innerStatus(d, ipI + 1),
       sig,
     };
@@ -672,6 +674,7 @@ function mergeTx(list: Tx[], x: Tx): boolean {
         a.outerStored = x.outerStored;
         a.outerComputed = x.outerComputed;
         a.tunnelPort = x.tunnelPort;
+        a.tunnelIpv6 = x.tunnelIpv6;
       }
       return false;
     }
@@ -689,6 +692,7 @@ function toAttempt(a: Tx, first: number, otherSigs: Map<string, number> | undefi
     outerStored: a.outerStored,
     outerComputed: a.outerComputed,
     tunnelPort: a.tunnelPort,
+    ...(a.tunnelIpv6 ? { tunnelIpv6: true } : {}),
     innerChecksum: a.inner,
   };
   if (otherSigs) {

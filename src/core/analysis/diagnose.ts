@@ -102,6 +102,11 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
       outer: outerStates,
     });
     if (f.answersBeforeLastAttempt > 0) summary += ` ${L.synAckLost(f.answersBeforeLastAttempt)}`;
+    // Unanswered attempts in IPv6 tunnels with a zero UDP checksum: a receiver without
+    // udp6zerocsumrx drops them, which explains the loss better than "the network".
+    const lostAttempts = f.outcome === 'established' ? f.attemptList.slice(0, -1) : f.attemptList;
+    const v6zero = lostAttempts.filter((a) => a.tunnelIpv6 && a.outerChecksum === 'zero').length;
+    if (v6zero) summary += ` ${L.ipv6ZeroChecksum(v6zero)}`;
     const caveats = [...base.caveats];
     let confidence: Diagnosis['confidence'] = 'medium';
     if (f.delivered !== undefined && overlap === 0) caveats.push(L.noOverlap);

@@ -54,6 +54,7 @@ export interface Messages {
   twoPointLostAtReceiver(delivered: number, total: number): string;
   twoPointCheckPlacement: string;
   noOverlap: string;
+  ipv6ZeroChecksum(n: number): string;
   offloadNote(n: number): string;
   caveatSinglePoint: string;
   caveatNoTunnel: string;
@@ -120,6 +121,8 @@ const en: Messages = {
     `Comparing both captures: ${lost} of ${total} attempts never reached the second capture point, so they were lost before it (in the network or the sender's host).`,
   twoPointLostAtReceiver: (delivered, total) =>
     `Comparing both captures: ${delivered} of ${total} attempts did reach the second capture point but were not answered, so they were dropped after it, on the receiving host (checksum verification, firewall, conntrack).`,
+  ipv6ZeroChecksum: (n) =>
+    `${n} lost attempt${n === 1 ? ' was' : 's were'} tunnelled over IPv6 with a zero UDP checksum. A Linux receiver drops such packets unless its VXLAN device accepts them (\`ip link set DEV type vxlan udp6zerocsumrx\`, with udp6zerocsumtx on the sender): check that before anything else.`,
   noOverlap:
     'The two captures share no SYN or DNS transmission at all, so they do not cover the same traffic or the same time: no conclusion is drawn from comparing them. Capture both points during the same attempt.',
   twoPointCheckPlacement:
@@ -210,6 +213,8 @@ const zh: Messages = {
     `对比两个抓包：${total} 次尝试中有 ${lost} 次从未到达第二个抓包点，说明它们在此之前（网络中或发送主机上）丢失。`,
   twoPointLostAtReceiver: (delivered, total) =>
     `对比两个抓包：${total} 次尝试中有 ${delivered} 次到达了第二个抓包点却没有应答，说明它们在此之后、在接收主机上被丢弃（校验和验证、防火墙、conntrack）。`,
+  ipv6ZeroChecksum: (n) =>
+    `有 ${n} 次丢失的尝试是通过 IPv6 隧道发送的，且 UDP 校验和为零。除非接收端的 VXLAN 设备允许（\`ip link set DEV type vxlan udp6zerocsumrx\`，发送端配合 udp6zerocsumtx），Linux 接收端会丢弃这类报文：请首先检查这一点。`,
   noOverlap:
     '两个抓包文件没有任何相同的 SYN 或 DNS 报文，说明它们不是同一流量或同一时段的抓包：因此不据此比较得出结论。请在同一次尝试期间同时在两个抓包点抓包。',
   twoPointCheckPlacement: '两个抓包点看到的尝试相同；请把抓包点拉开（发送端物理网卡与接收端物理网卡）以定位丢包位置。',
