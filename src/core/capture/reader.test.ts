@@ -63,6 +63,25 @@ describe('pcap reader', () => {
     }
   });
 
+  it('stitches records larger than the stitch window (pcap with a big snaplen, pcapng jumbo blocks)', async () => {
+    const { writeCapture } = await import('./writer');
+    const big = new Uint8Array(600_000).map((_, i) => i & 0xff);
+    const pkts = [
+      { ts: 1, data: pkt(60, 1), linkType: 1 },
+      { ts: 2, data: big, linkType: 1 },
+      { ts: 3, data: pkt(70, 3), linkType: 101 },
+      { ts: 4, data: big.subarray(0, 300_001), linkType: 1 },
+    ];
+    const ng = writeCapture(pkts).bytes;
+    const p = writePcap(pkts, 1, { snaplen: 1 << 20 });
+    for (const file of [ng, p]) {
+      const whole = await read(file);
+      expect(whole.recs.map((r) => r.len)).toEqual([60, 600_000, 70, 300_001]);
+      expect(whole.info.errors).toEqual([]);
+      for (const chunk of [1000, 65536, 262_000, 400_000]) expect((await read(file, chunk)).recs).toEqual(whole.recs);
+    }
+  });
+
   it('reads big-endian and nanosecond files', async () => {
     const be = corpusBytes('real/tcpdump__pptp.pcap');
     const r = await read(be, 333);

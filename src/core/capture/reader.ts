@@ -57,6 +57,8 @@ const PCAP_HEADER_LEN = 24;
 const PCAP_RECORD_HEADER_LEN = 16;
 /** libpcap refuses records above this (MAXIMUM_SNAPLEN); anything beyond is a corrupt length. */
 const PCAP_MAX_CAPLEN = 262144;
+/** Bytes of a new chunk copied to finish a record that straddles chunks: any pcap record fits. */
+const STITCH_WINDOW = PCAP_MAX_CAPLEN + 64;
 
 /*
  * pcapng block (all blocks):
@@ -148,20 +150,42 @@ class Parser {
   ) {}
 
   push(chunk: Uint8Array): void {
-    if (this.pos < this.buf.length) {
-      // Stitch: copy only the unread tail in front of the new chunk.
-      const tail = this.buf.subarray(this.pos);
-      const merged = new Uint8Array(tail.length + chunk.length);
-      merged.set(tail, 0);
-      merged.set(chunk, tail.length);
-      this.base += this.pos;
-      this.setBuf(merged);
-    } else {
+    if (this.pos >= this.buf.length) {
       this.base += this.buf.length;
       this.setBuf(chunk);
+      this.pos = 0;
+      this.parse();
+    } else {
+      // A record straddles the chunks. Copy the unread tail and only as much of the new chunk as
+      // any pcap record can need, parse across the seam there, then go on in the new chunk in
+      // place: each chunk is not copied again.
+      const tail = this.buf.subarray(this.pos);
+      const take = Math.min(chunk.length, STITCH_WINDOW);
+      const merged = new Uint8Array(tail.length + take);
+      merged.set(tail, 0);
+      merged.set(chunk.subarray(0, take), tail.length);
+      this.base += this.pos;
+      this.setBuf(merged);
+      this.pos = 0;
+      this.parse();
+      if (!this.done && this.pos >= tail.length) {
+        const into = this.pos - tail.length;
+        this.base += tail.length;
+        this.setBuf(chunk);
+        this.pos = into;
+        this.parse();
+      } else if (!this.done && take < chunk.length) {
+        // A block larger than the window (pcapng allows it): fall back to one full merge.
+        const rest = this.buf.subarray(this.pos);
+        const full = new Uint8Array(rest.length + chunk.length - take);
+        full.set(rest, 0);
+        full.set(chunk.subarray(take), rest.length);
+        this.base += this.pos;
+        this.setBuf(full);
+        this.pos = 0;
+        this.parse();
+      }
     }
-    this.pos = 0;
-    this.parse();
     this.info.bytesRead = this.base + this.pos;
   }
 
