@@ -4,7 +4,7 @@
  */
 import { LINKTYPE_CUSTOM_BLOCK } from '../src/core/capture/reader';
 import { blobChunks, bufferChunks, type ChunkSource } from '../src/core/capture/source';
-import { Dissector, type Dissection } from '../src/core/decode/dissect';
+import { DEFAULT_VXLAN_PORTS, Dissector, type Dissection } from '../src/core/decode/dissect';
 import { describeLayers, type LayerDetail } from '../src/core/decode/detail';
 import { summarize } from '../src/core/decode/format';
 import { toCoreError, type CoreError } from '../src/core/errors';
@@ -12,7 +12,7 @@ import { compileFilter, FilterError, type FilterFn } from '../src/core/filter';
 import { runAnalysis, type Progress } from '../src/core/pipeline';
 import type { Lang } from '../src/core/analysis/i18n';
 import type { Report } from '../src/core/report';
-import { CaptureStore, F_BAD, F_PARTIAL, F_UNVERIFIED, F_ZERO } from './store';
+import { CaptureStore } from './store';
 import { AddressMapper, anonymizeFrame } from '../src/core/anonymize';
 import { writeCapture } from '../src/core/capture/writer';
 import {
@@ -24,6 +24,17 @@ import {
   type SharedResult,
 } from '../src/core/permalink';
 import { evidenceFrames, remapFrames } from '../src/core/share';
+
+/** The most severe checksum verdict of a frame, for the list's marker ('' when it has none). */
+function worstVerdict(d: Dissection): Row['worst'] {
+  let w: Row['worst'] = '';
+  const rank = { '': 0, good: 1, unverified: 2, zero: 3, partial: 4, bad: 5 } as const;
+  for (let k = 0; k < d.nChecks; k++) {
+    const s = d.checks[k]!.status;
+    if (rank[s] > rank[w]) w = s;
+  }
+  return w;
+}
 
 /** Packets a link may carry at most (the decoder accepts up to 512). */
 const MAX_SHARED_PACKETS = 256;
@@ -143,12 +154,12 @@ export class AnalysisApi {
     );
     this.filters = this.stores.map(() => ({ expr: '', indices: new Uint32Array(0) }));
     this.vxlanPorts = opts.vxlanPorts ?? [];
-    this.dissector = new Dissector({ vxlanPorts: [4789, 8472, ...this.vxlanPorts] });
+    this.dissector = new Dissector({ vxlanPorts: [...DEFAULT_VXLAN_PORTS, ...this.vxlanPorts] });
     let last = 0;
     try {
       const analyzer = await runAnalysis(sources.map(sourceOf), {
         vxlanPorts: this.vxlanPorts,
-        onPacket: (cap, _n, rec, d) => this.stores[cap]!.add(rec, d),
+        onPacket: (cap, _n, rec) => this.stores[cap]!.add(rec),
         onProgress: (p) => {
           const now = Date.now();
           if (onProgress && now - last >= 100) {
@@ -212,19 +223,7 @@ export class AnalysisApi {
     for (let r = start; r < Math.min(total, start + count); r++) want.push(idx ? idx[r]! : r);
     await store.each(want, (i, bytes) => {
       const d = this.dissect(store, i, bytes);
-      const fl = store.flags[i]!;
-      const worst =
-        fl & F_BAD
-          ? 'bad'
-          : fl & F_PARTIAL
-            ? 'partial'
-            : fl & F_ZERO
-              ? 'zero'
-              : fl & F_UNVERIFIED
-                ? 'unverified'
-                : d && d.nChecks
-                  ? 'good'
-                  : '';
+      const worst = d ? worstVerdict(d) : '';
       const checks = [];
       if (d)
         for (let c = 0; c < d.nChecks; c++)

@@ -5,18 +5,10 @@
  * permalink) they are packed into 16 MiB arenas. The main thread never holds capture bytes.
  */
 import type { RawRecord } from '../src/core/capture/reader';
-import type { Dissection } from '../src/core/decode/dissect';
 
 const ARENA = 16 * 1024 * 1024;
 /** Stop keeping bytes past this (the index still grows): browsers cap a worker's memory. */
 const MAX_RETAINED = 1.5 * 1024 * 1024 * 1024;
-
-export const F_BAD = 1;
-export const F_PARTIAL = 2;
-export const F_ZERO = 4;
-export const F_UNVERIFIED = 8;
-export const F_TUNNEL = 16;
-export const F_GOOD = 32;
 
 export class CaptureStore {
   n = 0;
@@ -25,7 +17,6 @@ export class CaptureStore {
   len = new Uint32Array(0);
   origLen = new Uint32Array(0);
   linkType = new Int32Array(0);
-  flags = new Uint8Array(0);
   arena = new Uint16Array(0);
   arenaOff = new Uint32Array(0);
   private arenas: Uint8Array[] = [];
@@ -57,14 +48,13 @@ export class CaptureStore {
     this.len = g(this.len, Uint32Array);
     this.origLen = g(this.origLen, Uint32Array);
     this.linkType = g(this.linkType, Int32Array);
-    this.flags = g(this.flags, Uint8Array);
     this.arena = g(this.arena, Uint16Array);
     this.arenaOff = g(this.arenaOff, Uint32Array);
     this.dataOffset = g(this.dataOffset, Float64Array);
     this.cap = c;
   }
 
-  add(rec: RawRecord, d: Dissection | null): void {
+  add(rec: RawRecord): void {
     if (this.n === this.cap) this.grow();
     const i = this.n++;
     this.ts[i] = rec.ts;
@@ -72,19 +62,6 @@ export class CaptureStore {
     this.len[i] = rec.data.length;
     this.origLen[i] = rec.origLen;
     this.linkType[i] = rec.linkType;
-    let fl = 0;
-    if (d) {
-      for (let k = 0; k < d.nChecks; k++) {
-        const c = d.checks[k]!;
-        if (c.status === 'bad') fl |= F_BAD;
-        else if (c.status === 'partial') fl |= F_PARTIAL;
-        else if (c.status === 'zero') fl |= F_ZERO;
-        else if (c.status === 'unverified') fl |= F_UNVERIFIED;
-        else fl |= F_GOOD;
-        if (c.tunnelOuter) fl |= F_TUNNEL;
-      }
-    }
-    this.flags[i] = fl;
     this.dataOffset[i] = rec.dataOffset;
     const len = rec.data.length;
     if (this.blob) return;

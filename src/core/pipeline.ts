@@ -4,7 +4,7 @@
  */
 import { LINKTYPE_CUSTOM_BLOCK, readCapture, type RawRecord } from './capture/reader';
 import { countingSource, maybeGunzip, type ChunkSource } from './capture/source';
-import { Dissector, SUPPORTED_LINK_TYPES, type Dissection } from './decode/dissect';
+import { DEFAULT_VXLAN_PORTS, Dissector, SUPPORTED_LINK_TYPES, type Dissection } from './decode/dissect';
 import { Reassembler } from './decode/reassembly';
 import { Analyzer, type AnalyzeOptions } from './analysis/analyzer';
 import { FatalCaptureError, type CoreError } from './errors';
@@ -50,7 +50,7 @@ export async function analyzeCaptures(inputs: CaptureInput[], opts: PipelineOpti
 /** Like {@link analyzeCaptures}, but returns the analyzer so the report can be built per language. */
 export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions = {}): Promise<Analyzer> {
   const analyzer = new Analyzer(opts);
-  const ports = [...new Set([4789, 8472, ...(opts.vxlanPorts ?? [])])];
+  const ports = [...new Set([...DEFAULT_VXLAN_PORTS, ...(opts.vxlanPorts ?? [])])];
   let packets = 0;
   const fatal: CoreError[] = [];
   for (let ci = 0; ci < inputs.length; ci++) {

@@ -85,25 +85,6 @@ export const SUPPORTED_LINK_TYPES: ReadonlySet<number> = new Set([
   LT_LINUX_SLL2,
 ]);
 
-/** Well-known names of link types, for messages. */
-export const LINK_TYPE_NAME: Record<number, string> = {
-  0: 'NULL (BSD loopback)',
-  1: 'Ethernet',
-  9: 'PPP',
-  12: 'raw IP',
-  14: 'raw IP',
-  50: 'PPP in HDLC',
-  101: 'raw IP',
-  105: 'IEEE 802.11',
-  108: 'OpenBSD loopback',
-  113: 'Linux cooked (SLL)',
-  127: '802.11 radiotap',
-  228: 'raw IPv4',
-  229: 'raw IPv6',
-  274: 'Ethernet mPackets',
-  276: 'Linux cooked v2 (SLL2)',
-};
-
 /** Result of dissecting one frame. Reused across frames: read it before the next `dissect`. */
 export class Dissection {
   data: Uint8Array = new Uint8Array(0);
