@@ -14,7 +14,7 @@ import type { Lang } from '../src/core/analysis/i18n';
 import type { Report } from '../src/core/report';
 import { CaptureStore } from './store';
 import { AddressMapper, anonymizeFrame } from '../src/core/anonymize';
-import { writeCapture } from '../src/core/capture/writer';
+import { writeCapture, writePcapHeader, writeRecord } from '../src/core/capture/writer';
 import {
   decodePermalink,
   encodePermalink,
@@ -384,11 +384,30 @@ export class AnalysisApi {
   async exportPcap(capture: number): Promise<{ bytes: Uint8Array; format: 'pcap' | 'pcapng' }> {
     const store = this.stores[capture];
     if (!store) return { bytes: new Uint8Array(0), format: 'pcap' };
+    const all: number[] = [];
+    const types = new Set<number>();
+    let size = 24;
+    for (let i = 0; i < store.n; i++) {
+      if (store.linkType[i] === LINKTYPE_CUSTOM_BLOCK) continue;
+      all.push(i);
+      types.add(store.linkType[i]!);
+      size += 16 + store.len[i]!;
+    }
+    if (types.size <= 1) {
+      // One link type: a pcap written straight from the read windows, each byte copied once.
+      const out = new Uint8Array(size);
+      const dv = new DataView(out.buffer);
+      writePcapHeader(dv, [...types][0] ?? 1);
+      let o = 24;
+      await store.each(all, (i, b) => {
+        if (b) o = writeRecord(out, dv, o, { ts: store.ts[i]!, data: b, origLen: store.origLen[i]! }, false);
+      });
+      return { bytes: out.subarray(0, o), format: 'pcap' };
+    }
+    // Several link types need pcapng; the read windows are transient, so packets are copied.
     const list: { ts: number; data: Uint8Array; origLen: number; linkType: number }[] = [];
-    const all = Array.from({ length: store.n }, (_, i) => i);
     await store.each(all, (i, b) => {
-      if (b && store.linkType[i] !== LINKTYPE_CUSTOM_BLOCK)
-        list.push({ ts: store.ts[i]!, data: b.slice(), origLen: store.origLen[i]!, linkType: store.linkType[i]! });
+      if (b) list.push({ ts: store.ts[i]!, data: b.slice(), origLen: store.origLen[i]!, linkType: store.linkType[i]! });
     });
     return writeCapture(list);
   }
