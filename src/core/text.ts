@@ -3,7 +3,7 @@
  * the timeline of the key connection (attempt, offset, outer checksum state), then findings
  * with frame numbers. Used by the CLI and by "copy as text" in the app.
  */
-import type { Lang } from './analysis/i18n';
+import { STATE_LABELS, type Lang } from './analysis/i18n';
 import { errorText } from './capture/messages';
 import type { Attempt, Report, SynRetryFinding, DnsFinding } from './report';
 
@@ -66,21 +66,14 @@ const hex = (v: number | null) => (v === null ? '-' : `0x${v.toString(16).padSta
 
 const CELL = {
   en: {
-    none: 'none (not tunnelled)',
     bad: (s: string, c: string) => `BAD ${s} (should be ${c})`,
-    zero: 'zero (no checksum)',
-    state: (x: string) => x,
     yes: (n: number | undefined) => `yes (frame ${n})`,
     no: 'NO',
     linkTypes: 'link types',
     bytes: 'bytes',
   },
   zh: {
-    none: '无（未封装）',
     bad: (s: string, c: string) => `错误 ${s}（应为 ${c}）`,
-    zero: '零（未计算）',
-    state: (x: string) =>
-      ({ good: '正确', partial: '部分（卸载）', unverified: '无法验证', bad: '错误', zero: '零', none: '无' })[x] ?? x,
     yes: (n: number | undefined) => `是（帧 ${n}）`,
     no: '否',
     linkTypes: '链路类型',
@@ -88,12 +81,12 @@ const CELL = {
   },
 };
 
+const label = (state: string, lang: Lang) => STATE_LABELS[lang][state] ?? state;
+
 function outerCell(a: Attempt, lang: Lang): string {
-  const t = CELL[lang];
-  if (a.outerChecksum === 'none') return t.none;
-  if (a.outerChecksum === 'bad') return t.bad(hex(a.outerStored), hex(a.outerComputed));
-  if (a.outerChecksum === 'zero') return t.zero;
-  return `${t.state(a.outerChecksum)} ${hex(a.outerStored)}`;
+  if (a.outerChecksum === 'bad') return CELL[lang].bad(hex(a.outerStored), hex(a.outerComputed));
+  if (a.outerChecksum === 'none' || a.outerChecksum === 'zero') return label(a.outerChecksum, lang);
+  return `${label(a.outerChecksum, lang)} ${hex(a.outerStored)}`;
 }
 
 /** Render the timeline rows of a SYN or DNS retry finding. */
@@ -107,7 +100,7 @@ export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): strin
       String(a.frame),
       a.offsetSec.toFixed(3),
       outerCell(a, lang),
-      CELL[lang].state(a.innerChecksum),
+      label(a.innerChecksum, lang),
       ...(twoPoint ? [a.delivered ? CELL[lang].yes(a.otherFrame) : CELL[lang].no] : []),
     ]);
   });

@@ -1,5 +1,5 @@
 /** UI strings in English and Simplified Chinese (diagnosis text comes from the core). */
-import type { Lang } from '../core/analysis/i18n';
+import { STATE_LABELS, type Lang } from '../core/analysis/i18n';
 
 /**
  * 1234567 -> "1,234,567". Not toLocaleString(): its first call initialises ICU data on the main
@@ -92,14 +92,7 @@ const en = {
   light: 'Light',
   language: '中文',
   statesShort: { bad: 'bad', zero: 'zero', good: 'good', partial: 'partial', unverified: 'unverif.' } as Record<string, string>,
-  states: {
-    bad: 'bad',
-    zero: 'zero (no checksum)',
-    good: 'good',
-    partial: 'partial (offload)',
-    unverified: 'unverified',
-    none: 'not tunnelled',
-  } as Record<string, string>,
+  states: STATE_LABELS.en,
   lane: (i: number, name: string) => `${i === 0 ? 'Capture A' : 'Capture B'}: ${name}`,
   privacy: 'Runs entirely in your browser: the capture is never uploaded.',
   rate: (mbps: number) => `${mbps.toFixed(1)} MB/s`,
@@ -199,7 +192,7 @@ const zh: Strings = {
   light: '浅色',
   language: 'English',
   statesShort: { bad: '错误', zero: '零', good: '正确', partial: '部分', unverified: '未验证' },
-  states: { bad: '错误', zero: '零（未计算）', good: '正确', partial: '部分（卸载）', unverified: '无法验证', none: '无隧道' },
+  states: STATE_LABELS.zh,
   lane: (i: number, name: string) => `${i === 0 ? '抓包 A' : '抓包 B'}：${name}`,
   privacy: '完全在浏览器中运行：抓包文件不会被上传。',
   rate: (mbps: number) => `${mbps.toFixed(1)} MB/秒`,

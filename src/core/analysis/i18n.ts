@@ -6,6 +6,19 @@ import type { Outcome } from '../report';
 
 export type Lang = 'en' | 'zh';
 
+/** Labels of checksum verdicts and outer-checksum states, shared by the app and the CLI text. */
+export const STATE_LABELS: Record<Lang, Record<string, string>> = {
+  en: {
+    bad: 'bad',
+    zero: 'zero (no checksum)',
+    good: 'good',
+    partial: 'partial (offload)',
+    unverified: 'unverified',
+    none: 'not tunnelled',
+  },
+  zh: { bad: '错误', zero: '零（未计算）', good: '正确', partial: '部分（卸载）', unverified: '无法验证', none: '无隧道' },
+};
+
 const fmtS = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)}`;
 const hex = (v: number | null) => (v === null ? '?' : `0x${v.toString(16).padStart(4, '0')}`);
 
