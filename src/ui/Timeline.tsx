@@ -47,8 +47,8 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
         <p className="muted">{S.noTimeline}</p>
       </section>
     );
-  // A second lane only when the two captures cover the same traffic.
-  const twoLanes = report.captures.length === 2 && f.delivered !== undefined && report.captureOverlap !== 0;
+  // A second lane when the analysis compared the two captures (they share traffic).
+  const twoLanes = report.captures.length === 2 && f.delivered !== undefined;
   const first = f.attemptList[0]!.ts;
   const pts: Point[] = f.attemptList.map((a, i) => ({
     x: a.offsetSec,

@@ -454,11 +454,12 @@ export class Analyzer {
   finish(lang: Lang = this.lang): Report {
     const findings: Finding[] = [];
     const L = t(lang);
+    // Two captures are compared only when they share traffic. An unrelated, empty or unreadable
+    // second capture shares none, and comparing would make every attempt look "lost before the
+    // second point"; its findings then carry no `delivered`.
+    const overlap = this.overlap();
     this.caps.forEach((st, cap) => {
-      // Two-point reasoning needs a second capture that was read and holds packets: an unreadable
-      // or empty one would make every attempt look "lost before the second point".
-      const peer = this.caps.length === 2 ? this.caps[1 - cap]! : null;
-      const other = peer && peer.summary.format !== 'unknown' && peer.summary.packets > 0 ? peer : null;
+      const other = overlap > 0 ? this.caps[1 - cap]! : null;
       for (const c of st.conns.values()) {
         if (c.attempts.length < 2) continue;
         findings.push(this.synFinding(st, cap, c, other, lang));
@@ -548,10 +549,10 @@ export class Analyzer {
         findings,
         this.caps.map((c) => c.summary),
         lang,
-        this.overlap(),
+        overlap,
       ),
     };
-    if (this.caps.length === 2) report.captureOverlap = this.overlap();
+    if (this.caps.length === 2) report.captureOverlap = overlap;
     if (this.frames) report.frames = this.frames;
     return report;
   }

@@ -30,6 +30,9 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
     primaryFinding: -1,
     caveats: [],
   };
+  // Two readable captures with nothing in common: say why they were not compared.
+  if (captures.length === 2 && overlap === 0 && captures.every((c) => c.format !== 'unknown' && c.packets > 0))
+    base.caveats.push(L.noOverlap);
   if (offload) base.caveats.push(L.offloadNote(offload));
 
   const withBad = retries.filter((f) => badCount(f) > 0).sort((a, b) => badCount(b) - badCount(a));
@@ -48,8 +51,7 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
       ? okIdx === f.attemptList.length - 1 && bad.length === f.attemptList.length - 1
       : bad.length === f.attemptList.length;
     let where = '';
-    if (f.delivered !== undefined && overlap === 0) where = ` ${L.noOverlap}`;
-    else if (f.delivered !== undefined) {
+    if (f.delivered !== undefined) {
       const lost = f.attemptList.length - f.delivered;
       where =
         lost > 0
@@ -109,8 +111,7 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
     if (v6zero) summary += ` ${L.ipv6ZeroChecksum(v6zero)}`;
     const caveats = [...base.caveats];
     let confidence: Diagnosis['confidence'] = 'medium';
-    if (f.delivered !== undefined && overlap === 0) caveats.push(L.noOverlap);
-    else if (f.delivered !== undefined) {
+    if (f.delivered !== undefined) {
       const lost = f.attempts - f.delivered;
       if (f.delivered === 0 || lost > 0) summary += ` ${L.twoPointLostInNetwork(lost, f.attempts)}`;
       else {
