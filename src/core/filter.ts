@@ -117,22 +117,17 @@ export function compileFilter(src: string): FilterFn {
   const fail = (msg: string): never => {
     throw new FilterError(msg, toks[i]?.pos ?? src.length);
   };
-  const parseOr = (): Node => {
-    let a = parseAnd();
-    while (peek() === 'or' || peek() === '||') {
+  /** A left-associative chain `next (op next)*` for one precedence level. */
+  const chain = (t: 'and' | 'or', ops: string[], next: () => Node) => (): Node => {
+    let a = next();
+    while (ops.includes(peek() ?? '')) {
       i++;
-      a = { t: 'or', a, b: parseAnd() };
+      a = { t, a, b: next() };
     }
     return a;
   };
-  const parseAnd = (): Node => {
-    let a = parseUnary();
-    while (peek() === 'and' || peek() === '&&') {
-      i++;
-      a = { t: 'and', a, b: parseUnary() };
-    }
-    return a;
-  };
+  const parseAnd = chain('and', ['and', '&&'], () => parseUnary());
+  const parseOr = chain('or', ['or', '||'], parseAnd);
   const parseUnary = (): Node => {
     const p = peek();
     if (p === undefined) return fail('filter ends too early');
