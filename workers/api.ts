@@ -7,13 +7,13 @@ import { blobChunks, bufferChunks, type ChunkSource } from '../src/core/capture/
 import { DEFAULT_VXLAN_PORTS, Dissector, type Dissection } from '../src/core/decode/dissect';
 import { describeLayers, type LayerDetail } from '../src/core/decode/detail';
 import { summarize } from '../src/core/decode/format';
-import { toCoreError, type CoreError } from '../src/core/errors';
-import { compileFilter, FilterError, type FilterFn } from '../src/core/filter';
+import { makeError, toCoreError, type CoreError } from '../src/core/errors';
+import { compileFilter, FilterError, type FilterFn } from '../src/core/filter/index';
 import { runAnalysis, type Progress } from '../src/core/pipeline';
 import type { Lang } from '../src/core/analysis/i18n';
 import type { Report } from '../src/core/report';
 import { CaptureStore } from './store';
-import { AddressMapper, anonymizeFrame } from '../src/core/anonymize';
+import { AddressMapper, anonymiseFrame } from '../src/core/share/anonymise';
 import { writeCapture, writePcapHeader, writeRecord } from '../src/core/capture/writer';
 import {
   decodePermalink,
@@ -22,8 +22,8 @@ import {
   type PermalinkError,
   type SharedPacket,
   type SharedResult,
-} from '../src/core/permalink';
-import { evidenceFrames, remapFrames } from '../src/core/share';
+} from '../src/core/share/permalink';
+import { evidenceFrames, remapFrames } from '../src/core/share/evidence';
 
 /** The most severe checksum verdict of a frame, for the list's marker ('' when it has none). */
 function worstVerdict(d: Dissection): Row['worst'] {
@@ -321,7 +321,7 @@ export class AnalysisApi {
    */
   async share(anonymise: boolean): Promise<SharePreview | ShareFail> {
     const r = this.reports?.en;
-    if (!r) return { ok: false, error: { code: 'empty', message: 'nothing to share yet' } };
+    if (!r) return { ok: false, error: makeError('share:nothing') };
     const all = evidenceFrames(r, Number.MAX_SAFE_INTEGER);
     const total = all.length;
     let pick = all.slice(0, MAX_SHARED_PACKETS);
@@ -333,7 +333,7 @@ export class AnalysisApi {
       for (const { capture, frame } of ordered) {
         const [raw] = await this.frames(capture, [frame]);
         if (!raw || raw.linkType === LINKTYPE_CUSTOM_BLOCK) continue;
-        const bytes = anonymise ? anonymizeFrame(raw.bytes, raw.linkType, map, this.dissector) : raw.bytes;
+        const bytes = anonymise ? anonymiseFrame(raw.bytes, raw.linkType, map, this.dissector) : raw.bytes;
         packets.push({ capture, frame, linkType: raw.linkType, origLen: raw.origLen, ts: raw.ts, bytes });
         preview.push({ capture, frame, summary: summarize(this.dissector.dissect(bytes, raw.linkType, raw.origLen)) });
       }
@@ -363,7 +363,7 @@ export class AnalysisApi {
   /** Open a permalink: decode, validate, rebuild the shared capture(s) and analyse them. */
   async openShared(value: string, onProgress?: (p: Progress) => void): Promise<AnalyzeOk | AnalyzeFail> {
     const d = await decodePermalink(value);
-    if (!d.ok) return { ok: false, error: { code: d.error.code, message: d.error.message, offset: -1 } };
+    if (!d.ok) return { ok: false, error: d.error };
     const sr = d.result;
     // One capture file per capture point: pcap, or pcapng when link types differ.
     const groups = sr.captures.map((_, c) => sr.packets.filter((p) => p.capture === c));

@@ -10,7 +10,7 @@ import { analyzeCaptures, type CaptureInput } from '../core/pipeline';
 import { FatalCaptureError } from '../core/errors';
 import type { Lang } from '../core/analysis/i18n';
 import { renderText } from '../core/text';
-import { errorText } from '../core/capture/messages';
+import { errorText } from '../core/errors';
 
 /** Language of messages on stderr (set once the arguments are parsed). */
 let cliLang: Lang = 'en';

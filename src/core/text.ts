@@ -4,7 +4,7 @@
  * with frame numbers. Used by the CLI and by "copy as text" in the app.
  */
 import { STATE_LABELS, type Lang } from './analysis/i18n';
-import { errorText } from './capture/messages';
+import { errorText } from './errors';
 import type { Attempt, Report, SynRetryFinding, DnsFinding } from './report';
 
 const H = {

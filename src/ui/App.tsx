@@ -4,13 +4,13 @@ import { startTransition, useEffect, useRef, useState, type DragEvent, type JSX 
 import type { CaptureSource } from '../../workers/api';
 import { Diagnosis } from './Diagnosis';
 import { fmtInt, strings } from './i18n';
-import { errorText } from '../core/capture/messages';
+import { errorText } from '../core/errors';
 import { PacketDetail, PacketList } from './Packets';
 import { useApp, useReport } from './store';
 import { ChecksumTable, Findings } from './Summary';
 import { Timeline } from './Timeline';
 import { SharedBanner, ShareDialog } from './Share';
-import { fragmentValue } from '../core/permalink';
+import { fragmentValue } from '../core/share/permalink';
 
 /** Bundled samples (copied from shared/captures/scenarios into public/samples). */
 const SAMPLE_BASE = `${import.meta.env.BASE_URL}samples/`;

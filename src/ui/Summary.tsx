@@ -3,7 +3,7 @@ import type { JSX } from 'react';
 import type { CheckLayer, Report, StatusCounts } from '../core/report';
 import { useShallow } from 'zustand/react/shallow';
 import { strings } from './i18n';
-import { errorText } from '../core/capture/messages';
+import { errorText } from '../core/errors';
 import { Swatch } from './palette';
 import { useApp } from './store';
 

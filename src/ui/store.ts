@@ -5,7 +5,7 @@
 import { proxy } from 'comlink';
 import { create } from 'zustand';
 import type { Lang } from '../core/analysis/i18n';
-import type { CoreError } from '../core/errors';
+import { makeError, type CoreError } from '../core/errors';
 import type { Report } from '../core/report';
 import type { Progress } from '../core/pipeline';
 import type { AnalyzeFail, AnalyzeOk, CaptureSource, FilterResult } from '../../workers/api';
@@ -98,11 +98,7 @@ async function run(
     if (my !== job) return;
     res = {
       ok: false,
-      error: {
-        code: 'worker',
-        message: `the analysis stopped unexpectedly: ${e instanceof Error ? e.message : String(e)}`,
-        offset: -1,
-      },
+      error: makeError('worker', { why: e instanceof Error ? e.message : String(e) }),
     };
   }
   if (my !== job) return;

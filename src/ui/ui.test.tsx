@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnalysisApi } from '../../workers/api';
 import { dnsQuery, ether, ipv4, udpDatagram } from '../core/capture/build';
 import { writePcap } from '../core/capture/writer';
-import { MAX_LINK_CHARS } from '../core/permalink';
+import { MAX_LINK_CHARS } from '../core/share/permalink';
 import { CAPTURES } from '../core/testing/corpus';
 
 const api = new AnalysisApi();

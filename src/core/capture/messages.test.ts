@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes, analyzeFiles, corpusFiles } from '../testing/corpus';
-import { CAPTURE_MESSAGES, errorText } from './messages';
+import { errorText } from '../errors';
+import { CAPTURE_MESSAGES } from './messages';
 
 describe('capture error messages', () => {
   it('every error the corpus produces has an English and a Chinese text', async () => {

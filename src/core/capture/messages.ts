@@ -3,13 +3,12 @@
  * their key and params, so the JSON keeps the English `message` while the app and `--lang zh`
  * show the same facts in Chinese.
  */
-import { coreError, type CoreError } from '../errors';
-
-type P = Record<string, string | number>;
-type T = (p: P) => string;
+import type { CoreError } from '../errors';
+import { makeError } from '../errors';
+import type { Template } from '../messages';
 
 /** Message templates by key (`code` or `code:variant`). */
-export const CAPTURE_MESSAGES: Record<string, { en: T; zh: T }> = {
+export const CAPTURE_MESSAGES: Record<string, Template> = {
   empty: { en: () => 'file is empty (0 bytes)', zh: () => '文件为空（0 字节）' },
   'header-truncated': {
     en: (p) => `file is too short for a capture header (${p.len} bytes; pcap needs ${p.need})`,
@@ -94,18 +93,7 @@ export const CAPTURE_MESSAGES: Record<string, { en: T; zh: T }> = {
   },
 };
 
-/** Build an error from the table: English `message`, with key and params kept for translation. */
-export function captureError(key: string, params: P, offset: number): CoreError {
-  const m = CAPTURE_MESSAGES[key];
-  const code = key.split(':')[0]!;
-  return { ...coreError(code, m ? m.en(params) : key, offset), key, params };
-}
-
-/** The text of an error in a language (falls back to the English message). */
-export function errorText(e: { message: string; key?: string; params?: P }, lang: 'en' | 'zh'): string {
-  if (lang !== 'zh' || !e.key || !e.params) return e.message;
-  const m = CAPTURE_MESSAGES[e.key];
-  if (!m) return e.message;
-  const text = m.zh(e.params);
-  return e.params.file !== undefined ? `${e.params.file}：${text}` : text;
+/** Build a capture-file error (English `message`, key and params kept for translation). */
+export function captureError(key: string, params: Record<string, string | number>, offset: number): CoreError {
+  return makeError(key, params, offset);
 }

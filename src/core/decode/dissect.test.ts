@@ -4,7 +4,9 @@ import { dnsQuery, ether, ipv4, ipv6, tcpSegment, udpDatagram, vxlan, type Check
 import { readCapture } from '../capture/reader';
 import { bufferChunks } from '../capture/source';
 import { corpusBytes, corpusFiles } from '../testing/corpus';
-import { Dissector, LT_ETHERNET } from './dissect';
+import { Dissector } from './dissect';
+
+const LT_ETHERNET = 1;
 import { K, TCP_SYN } from './layers';
 
 const syn = (l4: ChecksumMode = 'correct') =>

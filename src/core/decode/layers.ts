@@ -3,8 +3,13 @@
  * {@link Dissection} and are reset per frame, so decoding allocates nothing per packet on the
  * hot path (gopacket's DecodingLayerParser does the same).
  */
+import type { ChecksumSpec } from './protocol';
 
-/** Layer kinds. Numeric so the hot path compares small integers. */
+/**
+ * Layer kinds of the core protocols that analysis, filters and formatting refer to by number.
+ * Every other protocol declares its own id in its module (see protocols/); the registry checks
+ * at load that ids and names are unique.
+ */
 export const K = {
   UNKNOWN: 0,
   ETH: 1,
@@ -28,30 +33,6 @@ export const K = {
   DNS: 40,
 } as const;
 
-/** Human names of layer kinds (packet detail, summaries). */
-export const KIND_NAME: Record<number, string> = {
-  [K.UNKNOWN]: 'Data',
-  [K.ETH]: 'Ethernet',
-  [K.VLAN]: '802.1Q',
-  [K.SLL]: 'Linux cooked',
-  [K.SLL2]: 'Linux cooked v2',
-  [K.LOOP]: 'Loopback',
-  [K.PPP]: 'PPP',
-  [K.MPLS]: 'MPLS',
-  [K.ARP]: 'ARP',
-  [K.IPV4]: 'IPv4',
-  [K.IPV6]: 'IPv6',
-  [K.TCP]: 'TCP',
-  [K.UDP]: 'UDP',
-  [K.ICMP]: 'ICMP',
-  [K.ICMPV6]: 'ICMPv6',
-  [K.GRE]: 'GRE',
-  [K.VXLAN]: 'VXLAN',
-  [K.GENEVE]: 'Geneve',
-  [K.VXLAN_GPE]: 'VXLAN-GPE',
-  [K.DNS]: 'DNS',
-};
-
 /** Checksum verdicts of the report contract. */
 export type CheckStatus = 'good' | 'bad' | 'zero' | 'partial' | 'unverified';
 /** Checksummed layers of the report contract. */
@@ -63,6 +44,7 @@ export const TCP_SYN = 0x02;
 export const TCP_RST = 0x04;
 export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
+export const TCP_URG = 0x20;
 
 /** One decoded layer. Fields irrelevant to a kind keep their reset values. */
 export class Layer {
@@ -117,9 +99,13 @@ export class Layer {
   // ICMP
   icmpType = -1;
   icmpCode = -1;
-  // Tunnel
-  vni = -1;
-  greKey = -1;
+  /** MTU announced by ICMP "fragmentation needed" / ICMPv6 "packet too big", -1 none. */
+  mtu = -1;
+  // Tunnels and sessions
+  /** VNI (VXLAN, Geneve), GRE key, GTP TEID, PPPoE session id, WireGuard receiver index; -1 none. */
+  tunnelId = -1;
+  /** Message type or code (GTP, WireGuard, PPPoE, ARP opcode); -1 none. */
+  msgType = -1;
   // DNS
   dnsId = -1;
   dnsFlags = 0;
@@ -128,6 +114,10 @@ export class Layer {
   dnsAnswers = 0;
   /** Index of the IP layer carrying this transport layer. */
   ipIndex = -1;
+  /** Index of this layer in the dissection. */
+  index = 0;
+  /** Index of this layer's checksum in the dissection, -1 without one. */
+  checkIndex = -1;
 
   reset(kind: number, start: number, depth: number, quoted: boolean): void {
     this.kind = kind;
@@ -166,19 +156,23 @@ export class Layer {
     this.payloadLen = 0;
     this.icmpType = -1;
     this.icmpCode = -1;
-    this.vni = -1;
-    this.greKey = -1;
+    this.mtu = -1;
+    this.tunnelId = -1;
+    this.msgType = -1;
     this.dnsId = -1;
     this.dnsFlags = 0;
     this.dnsQname = '';
     this.dnsQtype = 0;
     this.dnsAnswers = 0;
     this.ipIndex = -1;
+    this.checkIndex = -1;
   }
 }
 
 /** One checksum verdict. */
 export class Check {
+  /** How this checksum is verified (the protocol's spec). */
+  spec: ChecksumSpec | null = null;
   layer: CheckLayer = 'ipv4';
   depth = 0;
   status: CheckStatus = 'good';
@@ -186,8 +180,10 @@ export class Check {
   stored = 0;
   /** Value it should hold, or -1 when it cannot be computed. */
   computed = -1;
-  /** Why `partial` or `unverified` (or `zero` over IPv6). */
+  /** Why `partial` or `unverified` (or `zero` over IPv6), in English (see checksums.ts WHY_TEXT). */
   reason = '';
+  /** The same as a code (WHY), for translation. */
+  why = 0;
   /** Index of the layer this checksum belongs to. */
   layerIndex = 0;
   /** Byte offset of the checksum field in the frame. */

@@ -2,7 +2,7 @@
  * What a permalink shares, and how a re-analysed shared capture gets its original frame numbers
  * back (so the recipient sees "frame 6", as the sender did).
  */
-import type { Report } from './report';
+import type { Report } from '../report';
 
 /** Frames to share, most important first (the primary finding's attempts and answer, then others). */
 export function evidenceFrames(r: Report, maxPackets = 256): { capture: number; frame: number }[] {

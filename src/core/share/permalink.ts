@@ -17,8 +17,9 @@
  * Decoding validates every length and count against the buffer and against fixed maxima, and
  * reports what is wrong; it never throws past {@link decodePermalink}.
  */
-import { concatBytes } from './bytes';
-import type { Cause, OuterState } from './report';
+import { concatBytes } from '../bytes';
+import { makeError, type CoreError } from '../errors';
+import type { Cause, OuterState } from '../report';
 
 export const PERMALINK_VERSION = 1;
 /** The incident must fit in a link under this many characters (issue budget). */
@@ -60,11 +61,8 @@ export interface SharedResult {
   packets: SharedPacket[];
 }
 
-/** Why a link could not be opened. */
-export interface PermalinkError {
-  code: 'empty' | 'not-base64' | 'corrupt' | 'bad-magic' | 'future-version' | 'invalid';
-  message: string;
-}
+/** Why a link could not be opened: a {@link CoreError} with code `link` and a `link:*` key. */
+export type PermalinkError = CoreError;
 
 // ---- varint writer / reader -------------------------------------------------------------
 
@@ -242,30 +240,27 @@ export async function encodePermalink(r: Omit<SharedResult, 'version'>): Promise
 export async function decodePermalink(
   value: string,
 ): Promise<{ ok: true; result: SharedResult } | { ok: false; error: PermalinkError }> {
-  const fail = (code: PermalinkError['code'], message: string) => ({ ok: false as const, error: { code, message } });
-  if (!value) return fail('empty', 'the link carries no shared result');
+  const fail = (key: string, params: Record<string, string | number> = {}) => ({
+    ok: false as const,
+    error: makeError(`link:${key}`, params),
+  });
+  if (!value) return fail('empty');
   const z = fromBase64Url(value.trim());
-  if (!z) return fail('not-base64', 'the link is damaged: its data is not valid base64url (was it cut or edited?)');
+  if (!z) return fail('not-base64');
   let raw: Uint8Array;
   try {
     raw = await pipe(z, new DecompressionStream('deflate-raw'), MAX_DECOMPRESSED);
   } catch (e) {
-    return fail(
-      'corrupt',
-      `the link is damaged or truncated: its data does not decompress${e instanceof Invalid ? ` (${e.message})` : ''}`,
-    );
+    return fail('corrupt', { why: e instanceof Invalid ? e.message : '' });
   }
   try {
     const rd = new Reader(raw);
-    if (rd.byte('magic') !== 0x50 || rd.byte('magic') !== 0x44) return fail('bad-magic', 'this is not a pcap-doctor link');
+    if (rd.byte('magic') !== 0x50 || rd.byte('magic') !== 0x44) return fail('bad-magic');
     const version = rd.byte('version');
     if (version > PERMALINK_VERSION) {
-      return fail(
-        'future-version',
-        `this link was made by a newer pcap-doctor (format ${version}; this version reads up to ${PERMALINK_VERSION}). Reload to update.`,
-      );
+      return fail('future-version', { version, max: PERMALINK_VERSION });
     }
-    if (version < 1) return fail('invalid', `unknown link format ${version}`);
+    if (version < 1) return fail('invalid', { why: `unknown link format ${version}` });
     const flags = rd.byte('flags');
     const nCaps = rd.uvar('capture count', 2);
     if (nCaps < 1) throw new Invalid('no capture in the link');
@@ -317,7 +312,7 @@ export async function decodePermalink(
       },
     };
   } catch (e) {
-    return fail('invalid', `the link is invalid: ${e instanceof Error ? e.message : String(e)}`);
+    return fail('invalid', { why: e instanceof Error ? e.message : String(e) });
   }
 }
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AddressMapper, anonymizeFrame } from './anonymize';
-import { readCapture } from './capture/reader';
-import { bufferChunks } from './capture/source';
-import { writePcap } from './capture/writer';
-import { Dissector } from './decode/dissect';
+import { AddressMapper, anonymiseFrame } from './anonymise';
+import { readCapture } from '../capture/reader';
+import { bufferChunks } from '../capture/source';
+import { writePcap } from '../capture/writer';
+import { Dissector } from '../decode/dissect';
 import { decodePermalink, encodePermalink, fromBase64Url, INCIDENT_BUDGET, toBase64Url, type SharedPacket } from './permalink';
-import { analyzeBytes, analyzeFiles, corpusBytes, REPO } from './testing/corpus';
+import { analyzeBytes, analyzeFiles, corpusBytes, REPO } from '../testing/corpus';
 
 async function frames(bytes: Uint8Array) {
   const out: { ts: number; data: Uint8Array; linkType: number; origLen: number }[] = [];
@@ -32,7 +32,7 @@ async function incidentLink(anonymise: boolean) {
       linkType: f.linkType,
       origLen: f.origLen,
       ts: f.ts,
-      bytes: anonymise ? anonymizeFrame(f.data, f.linkType, map) : f.data,
+      bytes: anonymise ? anonymiseFrame(f.data, f.linkType, map) : f.data,
     };
   });
   const value = await encodePermalink({
@@ -103,7 +103,7 @@ describe('permalink codec', () => {
     void w.write(raw).then(() => w.close());
     const z = new Uint8Array(await new Response(cs.readable).arrayBuffer());
     const fut = await decodePermalink(toBase64Url(z));
-    expect(!fut.ok && fut.error.code).toBe('future-version');
+    expect(!fut.ok && fut.error.key).toBe('link:future-version');
   });
 
   it('never throws on fuzzed input', async () => {
@@ -136,7 +136,7 @@ describe('anonymisation', () => {
     for (const f of files) {
       const map = new AddressMapper();
       for (const fr of await frames(corpusBytes(f))) {
-        const anon = anonymizeFrame(fr.data, fr.linkType, map);
+        const anon = anonymiseFrame(fr.data, fr.linkType, map);
         expect(verdicts(anon, fr.linkType), f).toEqual(verdicts(fr.data, fr.linkType));
       }
     }
@@ -145,12 +145,12 @@ describe('anonymisation', () => {
     const lco = new Uint8Array(readFileSync(`${REPO}/test/captures/netns/lin-drop-sender-phys.pcap`));
     const map = new AddressMapper();
     for (const fr of await frames(lco))
-      expect(verdicts(anonymizeFrame(fr.data, fr.linkType, map), fr.linkType)).toEqual(verdicts(fr.data, fr.linkType));
+      expect(verdicts(anonymiseFrame(fr.data, fr.linkType, map), fr.linkType)).toEqual(verdicts(fr.data, fr.linkType));
   });
 
   it('keeps the same error on bad checksums, hides addresses and payloads', async () => {
     const fr = (await frames(corpusBytes('scenarios/tke-63s-sender-eth0.pcap')))[0]!;
-    const anon = anonymizeFrame(fr.data, 1, new AddressMapper());
+    const anon = anonymiseFrame(fr.data, 1, new AddressMapper());
     const d0 = new Dissector().dissect(fr.data, 1);
     const before = { stored: d0.check(1).stored, computed: d0.check(1).computed };
     const d1 = new Dissector().dissect(anon, 1);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readCapture } from './capture/reader';
-import { bufferChunks } from './capture/source';
-import { Dissector } from './decode/dissect';
-import { compileFilter, FilterError } from './filter';
-import { corpusBytes } from './testing/corpus';
+import { readCapture } from '../capture/reader';
+import { bufferChunks } from '../capture/source';
+import { Dissector } from '../decode/dissect';
+import { compileFilter, FilterError } from './index';
+import { corpusBytes } from '../testing/corpus';
 
 async function matches(file: string, expr: string): Promise<number[]> {
   const fn = compileFilter(expr);
