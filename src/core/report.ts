@@ -92,7 +92,8 @@ export interface Attempt {
 
 export type Severity = 'info' | 'warning' | 'error';
 
-interface FindingBase {
+/** Fields every finding has. */
+export interface FindingBase {
   kind: string;
   severity: Severity;
   title: string;
@@ -103,61 +104,29 @@ interface FindingBase {
 export type Ladder = 'linux-exponential' | 'linux-linear' | 'other';
 export type Outcome = 'established' | 'reset' | 'failed' | 'unknown';
 
-export interface SynRetryFinding extends FindingBase {
-  kind: 'syn-retry';
-  client: string;
-  server: string;
-  attempts: number;
-  outcome: Outcome;
-  delaySec: number | null;
-  ladder: Ladder;
-  /** Expected offsets of the recognised ladder (seconds), for reference marks. */
-  expectedOffsets: number[];
-  attemptList: Attempt[];
-  /** Frame of the SYN-ACK or RST that ended the attempt. */
-  answerFrame: number | null;
-  answerTs: number | null;
-  /** SYN-ACKs seen before the last attempt: the server answered but the client never got it. */
-  answersBeforeLastAttempt: number;
-  delivered?: number;
-}
+/**
+ * Finding types by kind. Each rule module (analysis/rules/*.ts) adds its own with declaration
+ * merging, so the report stays typed while a new finding kind is one new file:
+ *
+ *     declare module '../../report' {
+ *       interface FindingMap { 'my-kind': MyFinding }
+ *     }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface FindingMap {}
 
-export interface SimpleFinding extends FindingBase {
-  kind: 'tunnel-checksum-bad' | 'checksum-offload' | 'synack-retry' | 'tcp-retransmission';
-  /** Total count (`frames` lists at most the first 500). */
-  count?: number;
-  client?: string;
-  server?: string;
-}
+/** Any finding (the union of every rule's finding type). */
+export type Finding = FindingMap[keyof FindingMap];
 
-export interface ChecksumBadFinding extends FindingBase {
-  kind: 'checksum-bad';
-  /** Total count (`frames` lists at most the first 500). */
-  count: number;
-  layer: CheckLayer;
-  depth: number;
-}
+/** A finding of one kind. */
+export type FindingOf<K extends keyof FindingMap> = FindingMap[K];
 
-export interface DnsFinding extends FindingBase {
-  kind: 'dns-unanswered';
-  name: string;
-  qtype: number;
-  client: string;
-  server: string;
-  queries: number;
-  attemptList: Attempt[];
-  delivered?: number;
-  /** Seconds between retries when the resolver retries at a steady interval (dig and glibc: 5 s), else null. */
-  retryInterval: number | null;
-  /** Reference marks for the timeline: multiples of `retryInterval`. */
-  expectedOffsets: number[];
-  /** The queries were refused with ICMP errors (e.g. port unreachable): who sent them, which frames. */
-  rejectedBy?: { from: string; icmpType: number; icmpCode: number; frames: number[] };
-}
+/** Causes by name; each cause module (analysis/rules/causes/*.ts) adds its own. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface CauseMap {}
 
-export type Finding = SynRetryFinding | SimpleFinding | ChecksumBadFinding | DnsFinding;
-
-export type Cause = 'vxlan-checksum-drop' | 'syn-dropped' | 'dns-unanswered' | null;
+/** A diagnosis cause, or null for "nothing wrong found". */
+export type Cause = keyof CauseMap | null;
 
 export interface Diagnosis {
   cause: Cause;

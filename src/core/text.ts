@@ -5,7 +5,10 @@
  */
 import { STATE_LABELS, type Lang } from './analysis/i18n';
 import { errorText } from './errors';
-import type { Attempt, Report, SynRetryFinding, DnsFinding } from './report';
+import type { Attempt, FindingOf, Report } from './report';
+
+type SynRetryFinding = FindingOf<'syn-retry'>;
+type DnsFinding = FindingOf<'dns-unanswered'>;
 
 const H = {
   en: {

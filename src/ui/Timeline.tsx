@@ -7,7 +7,10 @@
 import type { JSX } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Attempt, DnsFinding, Report, SynRetryFinding } from '../core/report';
+import type { Attempt, FindingOf, Report } from '../core/report';
+
+type SynRetryFinding = FindingOf<'syn-retry'>;
+type DnsFinding = FindingOf<'dns-unanswered'>;
 import { strings } from './i18n';
 import { Marker, Swatch } from './palette';
 import { useApp } from './store';

@@ -4,7 +4,10 @@ import { writePcap, type WritePacket } from '../capture/writer';
 import { bufferChunks } from '../capture/source';
 import { TCP_ACK, TCP_RST, TCP_SYN } from '../decode/layers';
 import { analyzeCaptures } from '../pipeline';
-import type { DnsFinding, Report, SynRetryFinding } from '../report';
+import type { FindingOf, Report } from '../report';
+
+type SynRetryFinding = FindingOf<'syn-retry'>;
+type DnsFinding = FindingOf<'dns-unanswered'>;
 import { analyzeBytes, analyzeFiles, REPO } from '../testing/corpus';
 import { classifyLadder } from './ladder';
 

@@ -1,24 +1,53 @@
 /**
- * From findings to one diagnosis: a cause, a plain-language summary, evidence frames,
- * remedies that fit the evidence, and what the capture cannot tell. Conservative by design:
- * checksums are blamed only when they are genuinely bad, never for zero or offload values.
+ * From findings to one diagnosis: the causes (rules/causes/) are tried in priority order and the
+ * first whose evidence is there decides. Conservative by design: checksums are blamed only when
+ * they are genuinely bad, never for zero or offload values.
  */
-import type { Attempt, CaptureSummary, Diagnosis, DnsFinding, Finding, SynRetryFinding } from '../report';
-import { t, type Lang } from './i18n';
+import type { CaptureSummary, Diagnosis, Finding } from '../report';
+import type { Lang, Text } from './i18n';
+import { CAUSES } from './rules/causes';
+import { CAVEATS } from './rules/causes/common';
 
-type Retry = SynRetryFinding | DnsFinding;
+const T: Text<{
+  noProblem(packets: number, offload: number): string;
+  empty: string;
+  noFailureButBad(tb: number, ob: number): string;
+  ethtool: string;
+  kernel: string;
+}> = {
+  en: {
+    noProblem: (packets, offload) =>
+      `No problem found: ${packets} packets, no SYN retries, no unanswered DNS queries and no genuinely bad checksums.${offload ? ` ${offload} frames carry transmit-offload (partial) checksums, which is normal for a capture on the sending host.` : ''}`,
+    empty: 'No packets to analyse: the capture is empty.',
+    noFailureButBad: (tb, ob) =>
+      `No failed or retried connection and no unanswered DNS in this capture.${tb ? ` But ${tb} tunnelled packet${tb === 1 ? '' : 's'} carry a genuinely bad outer UDP checksum: a receiving Linux kernel drops them, so traffic through this tunnel will hang or retry.` : ''}${ob ? ` ${ob} other checksum${ob === 1 ? ' is' : 's are'} genuinely bad (see the findings): corruption, or a capture edited after the fact.` : ''}`,
+    ethtool:
+      'Workaround now: turn off transmit checksum offload on the VXLAN device: `ethtool -K flannel.1 tx-checksum-ip-generic off`',
+    kernel:
+      'Upgrade the kernel: fixed in 5.7 and stable 5.6.13, 5.4.41, 4.19.123, 4.14.181 ("netfilter: nat: never update the UDP checksum when it\'s 0").',
+  },
+  zh: {
+    noProblem: (packets, offload) =>
+      `未发现问题：共 ${packets} 个报文，没有 SYN 重传、没有无应答的 DNS 查询，也没有真正错误的校验和。${offload ? `有 ${offload} 帧带有发送卸载（部分）校验和，这在发送端抓包中属于正常现象。` : ''}`,
+    empty: '没有可分析的报文：抓包文件为空。',
+    noFailureButBad: (tb, ob) =>
+      `本抓包中没有失败或重传的连接，也没有无应答的 DNS 查询。${tb ? `但有 ${tb} 个隧道报文的外层 UDP 校验和确实错误：接收端 Linux 内核会丢弃它们，经过该隧道的流量会卡住或重传。` : ''}${ob ? `另有 ${ob} 个校验和确实错误（见发现列表）：报文损坏，或抓包文件被事后修改。` : ''}`,
+    ethtool: '立即缓解：关闭 VXLAN 设备的发送校验和卸载：`ethtool -K flannel.1 tx-checksum-ip-generic off`',
+    kernel:
+      "升级内核：5.7 及稳定版 5.6.13、5.4.41、4.19.123、4.14.181 已修复（“netfilter: nat: never update the UDP checksum when it's 0”）。",
+  },
+};
 
-const badCount = (f: Retry) => f.attemptList.filter((a) => a.outerChecksum === 'bad').length;
+/** Total count of a kind's findings. */
+function total(findings: Finding[], kind: string): number {
+  return findings
+    .filter((f) => f.kind === kind)
+    .reduce((n, f) => n + ('count' in f && typeof f.count === 'number' ? f.count : f.frames.length), 0);
+}
 
 /** Compute the diagnosis for a set of findings. */
 export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: Lang, overlap = -1): Diagnosis {
-  const L = t(lang);
-  const retries = findings.filter((f): f is Retry => f.kind === 'syn-retry' || f.kind === 'dns-unanswered');
-  const total = (kind: string) =>
-    findings
-      .filter((f) => f.kind === kind)
-      .reduce((n, f) => n + ('count' in f && f.count !== undefined ? f.count : f.frames.length), 0);
-  const offload = total('checksum-offload');
+  const offload = total(findings, 'checksum-offload');
   const packets = captures.reduce((n, c) => n + c.packets, 0);
   const base: Diagnosis = {
     cause: null,
@@ -32,161 +61,25 @@ export function diagnose(findings: Finding[], captures: CaptureSummary[], lang: 
   };
   // Two readable captures with nothing in common: say why they were not compared.
   if (captures.length === 2 && overlap === 0 && captures.every((c) => c.format !== 'unknown' && c.packets > 0))
-    base.caveats.push(L.noOverlap);
-  if (offload) base.caveats.push(L.offloadNote(offload));
-
-  const withBad = retries.filter((f) => badCount(f) > 0).sort((a, b) => badCount(b) - badCount(a));
-  if (withBad.length) {
-    const f = withBad[0]!;
-    const bad = f.attemptList.filter((a) => a.outerChecksum === 'bad');
-    const firstBad = bad[0]!;
-    const okIdx = f.attemptList.findIndex((a) => a.outerChecksum !== 'bad');
-    const ok: Attempt | null = okIdx >= 0 ? f.attemptList[okIdx]! : null;
-    const port = tunnelPort(f);
-    const isSyn = f.kind === 'syn-retry';
-    // High confidence: every lost attempt had a bad outer checksum, and any attempt that got
-    // through did not. Otherwise the checksum explains only part of the loss.
-    const answered = isSyn ? f.outcome === 'established' : false;
-    const consistent = answered
-      ? okIdx === f.attemptList.length - 1 && bad.length === f.attemptList.length - 1
-      : bad.length === f.attemptList.length;
-    let where = '';
-    if (f.delivered !== undefined) {
-      const lost = f.attemptList.length - f.delivered;
-      where =
-        lost > 0
-          ? ` ${L.twoPointLostInNetwork(lost, f.attemptList.length)}`
-          : ` ${L.twoPointLostAtReceiver(bad.length, f.attemptList.length)}`;
-    }
-    return {
-      ...base,
-      cause: 'vxlan-checksum-drop',
-      confidence: consistent ? 'high' : 'medium',
-      summary:
-        L.vxlanSummary({
-          what: isSyn ? L.synConnWhat(f.client, f.server) : L.dnsWhat(f.name, f.server),
-          badAttempts: bad.length,
-          attempts: f.attemptList.length,
-          port,
-          stored: firstBad.outerStored,
-          computed: firstBad.outerComputed,
-          okAttempt: ok ? okIdx + 1 : null,
-          okState: ok ? L.outerName(ok.outerChecksum) : null,
-          delay: isSyn ? f.delaySec : null,
-        }) + where,
-      evidence: isSyn && f.answerFrame !== null ? [...f.frames, f.answerFrame] : f.frames.slice(),
-      evidenceCapture: f.capture,
-      primaryFinding: findings.indexOf(f),
-      // flannel's VXLAN device uses the Linux port 8472; Calico's vxlan.calico uses IANA 4789.
-      remedies: [
-        L.remedyEthtool(vxlanDevice(port)),
-        L.remedyPersist(vxlanDevice(port)),
-        L.remedyMark(port ?? 8472),
-        L.remedyKubeProxy,
-        L.remedyKernel,
-        L.remedyCalico,
-      ],
-    };
+    base.caveats.push(CAVEATS[lang].noOverlap);
+  if (offload) base.caveats.push(CAVEATS[lang].offload(offload));
+  for (const c of CAUSES) {
+    const d = c.diagnose({ findings, captures, lang, overlap, base });
+    if (d) return d;
   }
-
-  const syns = retries.filter((f): f is SynRetryFinding => f.kind === 'syn-retry');
-  if (syns.length) {
-    const f = syns[0]!;
-    const tunnelled = f.attemptList.some((a) => a.outerChecksum !== 'none');
-    const outerStates = [...new Set(f.attemptList.map((a) => L.outerName(a.outerChecksum)))].join(', ');
-    let summary = L.synDroppedSummary({
-      client: f.client,
-      server: f.server,
-      attempts: f.attempts,
-      outcome: f.outcome,
-      delay: f.delaySec,
-      ladder: L.ladderName(f.ladder),
-      outer: outerStates,
-    });
-    if (f.answersBeforeLastAttempt > 0) summary += ` ${L.synAckLost(f.answersBeforeLastAttempt)}`;
-    // Unanswered attempts in IPv6 tunnels with a zero UDP checksum: a receiver without
-    // udp6zerocsumrx drops them, which explains the loss better than "the network".
-    const lostAttempts = f.outcome === 'established' ? f.attemptList.slice(0, -1) : f.attemptList;
-    const v6zero = lostAttempts.filter((a) => a.tunnelIpv6 && a.outerChecksum === 'zero').length;
-    if (v6zero) summary += ` ${L.ipv6ZeroChecksum(v6zero)}`;
-    const caveats = [...base.caveats];
-    let confidence: Diagnosis['confidence'] = 'medium';
-    if (f.delivered !== undefined) {
-      const lost = f.attempts - f.delivered;
-      if (f.delivered === 0 || lost > 0) summary += ` ${L.twoPointLostInNetwork(lost, f.attempts)}`;
-      else {
-        const unanswered = f.outcome === 'established' ? f.attempts - 1 : f.attempts;
-        summary += ` ${unanswered > 0 ? L.twoPointLostAtReceiver(unanswered, f.attempts) : L.twoPointCheckPlacement}`;
-      }
-      confidence = 'high';
-    } else caveats.push(L.caveatSinglePoint);
-    if (!tunnelled) caveats.push(L.caveatNoTunnel);
-    const port = f.server.replace(/^.*:/, '');
-    return {
-      ...base,
-      cause: 'syn-dropped',
-      confidence,
-      summary,
-      evidence: f.answerFrame !== null ? [...f.frames, f.answerFrame] : f.frames.slice(),
-      evidenceCapture: f.capture,
-      primaryFinding: findings.indexOf(f),
-      caveats,
-      remedies: f.delivered === undefined ? [L.remedySecondCapture(port), L.remedyFirewall] : [L.remedyFirewall],
-    };
-  }
-
-  const dns = retries.filter((f): f is DnsFinding => f.kind === 'dns-unanswered');
-  if (dns.length) {
-    const f = dns[0]!;
-    if (f.rejectedBy) {
-      const r = f.rejectedBy;
-      return {
-        ...base,
-        cause: 'dns-unanswered',
-        confidence: 'high',
-        summary: L.dnsRejectedSummary(f.name, f.server, f.queries, r.from, L.icmpName(r.icmpType, r.icmpCode), r.frames),
-        evidence: [...f.frames, ...r.frames].sort((a, b) => a - b),
-        evidenceCapture: f.capture,
-        primaryFinding: findings.indexOf(f),
-        remedies: [L.remedyDnsRejected(f.server)],
-      };
-    }
-    return {
-      ...base,
-      cause: 'dns-unanswered',
-      confidence: f.queries >= 2 ? 'medium' : 'low',
-      summary: L.dnsSummary(f.name, f.server, f.queries),
-      evidence: f.frames.slice(),
-      evidenceCapture: f.capture,
-      primaryFinding: findings.indexOf(f),
-      caveats: f.delivered === undefined ? [...base.caveats, L.caveatSinglePoint] : base.caveats,
-      remedies: [L.remedyDnsServer(f.server), L.remedyDnsCapture],
-    };
-  }
-
-  const tunnelBad = total('tunnel-checksum-bad');
-  const otherBad = total('checksum-bad');
+  const tunnelBad = total(findings, 'tunnel-checksum-bad');
+  const otherBad = total(findings, 'checksum-bad');
   if (tunnelBad || otherBad) {
     const f = findings.find((x) => x.kind === 'tunnel-checksum-bad') ?? findings.find((x) => x.kind === 'checksum-bad')!;
     return {
       ...base,
       confidence: 'medium',
-      summary: L.noFailureButBad(tunnelBad, otherBad),
+      summary: T[lang].noFailureButBad(tunnelBad, otherBad),
       evidence: f.frames.slice(0, 50),
       evidenceCapture: f.capture,
       primaryFinding: findings.indexOf(f),
-      remedies: tunnelBad ? [L.remedyEthtool('flannel.1'), L.remedyKernel] : [],
+      remedies: tunnelBad ? [T[lang].ethtool, T[lang].kernel] : [],
     };
   }
-  return { ...base, summary: packets ? L.noProblem(packets, offload) : L.emptyCapture };
-}
-
-/** The usual VXLAN device for a tunnel port. */
-function vxlanDevice(port: number | null): string {
-  return port === 4789 ? 'vxlan.calico' : 'flannel.1';
-}
-
-/** UDP port of the tunnel that carried the bad attempts (8472 for flannel, 4789 IANA). */
-function tunnelPort(f: Retry): number | null {
-  return f.attemptList.find((a) => a.outerChecksum === 'bad')?.tunnelPort ?? null;
+  return { ...base, summary: packets ? T[lang].noProblem(packets, offload) : T[lang].empty };
 }

@@ -67,32 +67,55 @@ export interface Verdict {
 }
 
 /**
- * Classify a transport checksum. `pseudo` is the unfolded pseudo-header sum (0 for ICMPv4),
- * `pseudoNoLen` the same without the length, `raw` the unfolded sum of the covered bytes as they
- * are (field included).
+ * Classify a transport checksum into `out` (reused: nothing allocated per packet). `pseudo` is
+ * the unfolded pseudo-header sum (0 for ICMPv4), `pseudoNoLen` the same without the length, `raw`
+ * the unfolded sum of the covered bytes as they are (field included).
  */
-export function classify(spec: ChecksumSpec, stored: number, pseudo: number, pseudoNoLen: number, raw: number): Verdict {
+export function classify(
+  spec: ChecksumSpec,
+  stored: number,
+  pseudo: number,
+  pseudoNoLen: number,
+  raw: number,
+  out: Verdict,
+): Verdict {
   const total = fold(pseudo + raw);
   let computed = neg16(fold(pseudo + raw + neg16(stored)));
   if (spec.zeroIsNone && computed === 0) computed = 0xffff; // 0 means "none" in UDP (RFC 768)
-  if (total === 0xffff) return { status: 'good', computed, why: WHY.NONE };
-  if (spec.pseudoProto) {
+  out.computed = computed;
+  out.why = WHY.NONE;
+  out.status = 'bad';
+  if (total === 0xffff) out.status = 'good';
+  else if (spec.pseudoProto) {
     // Transmit offload: the field holds the folded pseudo-header sum, not yet completed.
-    if (stored === fold(pseudo)) return { status: 'partial', computed, why: WHY.PSEUDO };
-    if (stored === fold(pseudoNoLen)) return { status: 'partial', computed, why: WHY.PSEUDO_NOLEN };
+    if (stored === fold(pseudo)) {
+      out.status = 'partial';
+      out.why = WHY.PSEUDO;
+    } else if (stored === fold(pseudoNoLen)) {
+      out.status = 'partial';
+      out.why = WHY.PSEUDO_NOLEN;
+    }
   }
-  return { status: 'bad', computed, why: WHY.NONE };
+  return out;
 }
 
-/** Unfolded pseudo-header sums of transport layer `l` over IP layer `ip`, with and without the length. */
+/** Unfolded pseudo-header sum of a transport layer over IP layer `ip` (0 without a pseudo-header). */
+export function pseudoSum(b: Uint8Array, spec: ChecksumSpec, ip: Layer, len: number): number {
+  if (!spec.pseudoProto) return 0;
+  return ip.ipVersion === 4
+    ? pseudoSum4(b, ip.srcOff, ip.pseudoDstOff, spec.pseudoProto, len)
+    : pseudoSum6(b, ip.srcOff, ip.pseudoDstOff, spec.pseudoProto, len);
+}
+
+/** The same sum without the length (what GSO leaves in the field). */
+export function withoutLength(pseudo: number, spec: ChecksumSpec, len: number): number {
+  return spec.pseudoProto ? pseudo - (len & 0xffff) - Math.floor(len / 0x10000) : 0;
+}
+
+/** Both pseudo-header sums, for callers off the hot path. */
 export function pseudoSums(b: Uint8Array, spec: ChecksumSpec, ip: Layer, len: number): { withLen: number; noLen: number } {
-  if (!spec.pseudoProto) return { withLen: 0, noLen: 0 };
-  const hi = Math.floor(len / 0x10000);
-  const withLen =
-    ip.ipVersion === 4
-      ? pseudoSum4(b, ip.srcOff, ip.pseudoDstOff, spec.pseudoProto, len)
-      : pseudoSum6(b, ip.srcOff, ip.pseudoDstOff, spec.pseudoProto, len);
-  return { withLen, noLen: withLen - (len & 0xffff) - hi };
+  const withLen = pseudoSum(b, spec, ip, len);
+  return { withLen, noLen: withoutLength(withLen, spec, len) };
 }
 
 /** End of the bytes a transport checksum covers. */
@@ -114,6 +137,7 @@ interface Span {
  */
 export class ChecksumEngine {
   private b: Uint8Array = new Uint8Array(0);
+  private readonly v: Verdict = { status: 'good', computed: 0, why: 0 };
   private readonly spans: Span[] = [];
   private nSpans = 0;
 
@@ -170,11 +194,11 @@ export class ChecksumEngine {
     const end = coverEnd(spec, l, ip);
     // A quoted packet is verifiable only when the ICMP error quotes all of it.
     if (end > this.b.length || end > ip.end) return this.set(c, 'unverified', cut);
-    const ps = pseudoSums(this.b, spec, ip, end - start);
+    const pseudo = pseudoSum(this.b, spec, ip, end - start);
     const raw = this.rangeSum(start, end);
-    const v = classify(spec, c.stored, ps.withLen, ps.noLen, raw);
+    const v = classify(spec, c.stored, pseudo, withoutLength(pseudo, spec, end - start), raw, this.v);
     c.computed = v.computed;
-    if (v.status === 'bad' && c.tunnelOuter && this.verifiesAfterInnerCompletion(d, start, end, ps.withLen + raw, index)) {
+    if (v.status === 'bad' && c.tunnelOuter && this.verifiesAfterInnerCompletion(d, start, end, pseudo + raw, index)) {
       return this.set(c, 'partial', WHY.LCO);
     }
     this.set(c, v.status, v.why);

@@ -125,11 +125,12 @@ export class Dissector implements DecodeContext {
     for (let steps = 0; this.pending && steps < 2 * MAX_LAYERS; steps++) {
       this.pending = false;
       const off = this.pOff;
-      const end = Math.min(this.pEnd, this.out.data.length);
+      const end = this.pEnd;
       const depth = this.pDepth;
       const quoted = this.pQuoted;
-      if (this.pProto) {
-        this.attempt(this.pProto, off, end, depth, quoted);
+      const direct = this.pProto;
+      if (direct) {
+        this.attempt(direct, off, end, depth, quoted);
         continue;
       }
       const table = this.pTable;

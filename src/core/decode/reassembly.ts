@@ -208,6 +208,6 @@ function verdict(p: Pending, n: number): ReassembledCheck | null {
     noLen = sum16(p.pseudo, 0, 2 * w, spec.pseudoProto);
     pseudo = noLen + (len & 0xffff) + Math.floor(len / 0x10000);
   }
-  const v = classify(spec, stored, pseudo, noLen, sum16(data, 0, len));
+  const v = classify(spec, stored, pseudo, noLen, sum16(data, 0, len), { status: 'good', computed: 0, why: 0 });
   return { ...base, status: v.status, computed: v.computed, reason: v.why ? `${WHY_TEXT[v.why]!.en}; ${reason}` : reason };
 }

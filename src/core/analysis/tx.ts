@@ -1,0 +1,119 @@
+/**
+ * Transmissions: one SYN or DNS query as it left (or arrived), with the checksum states around
+ * it and a numeric signature that identifies the same transmission in another capture (IPv4 id,
+ * TCP sequence number and timestamp value survive NAT of ports and clock offsets). Copies of one
+ * transmission in one capture (a `-i any` capture sees it inside and outside the tunnel) are
+ * merged by an index, not a scan.
+ */
+import type { Attempt, CheckStatus, OuterState } from '../report';
+import type { Frame } from './frame';
+
+/** Two copies of one transmission (e.g. `-i any` inside and outside the tunnel) are this close. */
+const DUP_WINDOW_SEC = 1;
+
+export interface Tx {
+  frame: number;
+  ts: number;
+  /** IPv4 id, -1 for IPv6. */
+  ipId: number;
+  tsVal: number;
+  outer: OuterState;
+  outerStored: number | null;
+  outerComputed: number | null;
+  tunnelPort: number | null;
+  tunnelIpv6: boolean;
+  inner: CheckStatus | 'none';
+  sig: number;
+}
+
+/** A signature from a tag (S, A, D, R ...) and up to three 32-bit identity fields. */
+export function signature(tag: number, a: number, b: number, c: number): number {
+  let h = Math.imul(tag + 0x9e3779b1, 0x85ebca6b) ^ (a >>> 0);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) ^ (b >>> 0);
+  h = Math.imul(h ^ (h >>> 16), 0x27d4eb2f) ^ (c >>> 0);
+  // 52 bits: the high part from a second mix keeps collisions out of reach for any capture.
+  const hi = Math.imul(h ^ (h >>> 15), 0x165667b1) >>> 12;
+  return hi * 0x100000000 + (h >>> 0);
+}
+
+/** The transmission of the current frame. */
+export function txOf(f: Frame, sig: number): Tx {
+  const o = f.outer;
+  const d = f.d;
+  const carrier = o ? d.layers[o.layerIndex]! : null;
+  return {
+    frame: f.n,
+    ts: f.ts,
+    ipId: f.ipId(),
+    tsVal: f.tl ? f.tl.tsVal : -1,
+    outer: o ? o.status : 'none',
+    outerStored: o ? o.stored : null,
+    outerComputed: o && o.computed >= 0 ? o.computed : null,
+    tunnelPort: carrier ? carrier.dstPort : null,
+    tunnelIpv6: carrier ? d.layers[carrier.ipIndex]?.ipVersion === 6 : false,
+    inner: f.innerStatus(),
+    sig,
+  };
+}
+
+/**
+ * The transmissions of one connection attempt or query group, with copies merged: a copy has
+ * the same IPv4 id (or, over IPv6, arrives within 10 ms) and the same TCP timestamp within a
+ * second. A tunnelled copy supplies the outer checksum state of a plain one. Capped: beyond
+ * `max` transmissions only the count grows.
+ */
+export class TxList {
+  readonly list: Tx[] = [];
+  /** Transmissions seen, including those beyond the cap. */
+  count = 0;
+  private readonly byId = new Map<number, Tx>();
+
+  constructor(private readonly max = 1000) {}
+
+  /** Add `x` unless it is a copy of one already listed; returns true when it is new. */
+  add(x: Tx): boolean {
+    const key = x.ipId >= 0 ? x.ipId * 4294967296 + (x.tsVal >>> 0) : -1 - (x.tsVal >>> 0);
+    const a = this.byId.get(key);
+    if (a && Math.abs(a.ts - x.ts) <= (x.ipId >= 0 ? DUP_WINDOW_SEC : 0.01)) {
+      if (a.outer === 'none' && x.outer !== 'none') {
+        a.outer = x.outer;
+        a.outerStored = x.outerStored;
+        a.outerComputed = x.outerComputed;
+        a.tunnelPort = x.tunnelPort;
+        a.tunnelIpv6 = x.tunnelIpv6;
+      }
+      return false;
+    }
+    this.count++;
+    if (this.list.length >= this.max) return true;
+    this.list.push(x);
+    this.byId.set(key, x);
+    return true;
+  }
+}
+
+/** Seconds rounded to microseconds (report values). */
+export function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** An attempt of the report, from a transmission; `other` gives its frame in the other capture. */
+export function toAttempt(a: Tx, first: number, other: ReadonlyMap<number, number> | null): Attempt {
+  const at: Attempt = {
+    frame: a.frame,
+    ts: a.ts,
+    offsetSec: round6(a.ts - first),
+    outerChecksum: a.outer,
+    outerStored: a.outerStored,
+    outerComputed: a.outerComputed,
+    tunnelPort: a.tunnelPort,
+    ...(a.tunnelIpv6 ? { tunnelIpv6: true } : {}),
+    innerChecksum: a.inner,
+  };
+  if (other) {
+    const o = other.get(a.sig);
+    at.delivered = o !== undefined;
+    if (o !== undefined) at.otherFrame = o;
+  }
+  return at;
+}
