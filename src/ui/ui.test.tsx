@@ -90,6 +90,50 @@ describe('store', () => {
     expect(useApp.getState().scrollTo).toBe(11);
   });
 
+  it('keeps each capture\'s filter in the worker: switching captures and back shows what the worker holds', async () => {
+    const flannel = { kind: 'bytes' as const, name: 'flannel1.pcap', bytes: bytes('scenarios/tke-63s-sender-flannel1.pcap') };
+    await useApp.getState().open([eth0(), flannel]);
+    await useApp.getState().selectFrame(1, 1);
+    await useApp.getState().applyFilter('tcp.flags.syn==1 and tcp.flags.ack==0');
+    expect(useApp.getState().rowCount).toBe(7);
+    await useApp.getState().selectFrame(0, 1);
+    await useApp.getState().selectFrame(1, 1);
+    const s = useApp.getState();
+    const worker = await api.view(1);
+    expect(s.filter).toBe(worker.filter);
+    expect(s.rowCount).toBe(worker.count);
+    expect(s.filter).toBe('tcp.flags.syn==1 and tcp.flags.ack==0');
+    expect(s.rowCount).toBe(7);
+  });
+
+  it('a frame hidden by the filter is shown at its own row, whatever the frame numbers', async () => {
+    // A shared link keeps the sender's frame numbers (33..36 here): row != frame - 1.
+    await useApp.getState().open([{ kind: 'bytes', name: 'gre.pcap', bytes: bytes('real/zeek__gre-sample.pcap') }]);
+    const p = await api.share(false);
+    if ('ok' in p) throw new Error(p.error.message);
+    await useApp.getState().openLink(p.value);
+    await useApp.getState().applyFilter('frame.number == 33');
+    expect(useApp.getState().rowCount).toBe(1);
+    await useApp.getState().selectFrame(0, 35);
+    const s = useApp.getState();
+    expect(s.frame).toBe(35);
+    expect(s.rowCount).toBe(4);
+    const rows = await api.rows(0, 0, 4);
+    expect(rows[s.scrollTo!]!.n).toBe(35);
+  });
+
+  it('a shared "DNS refused" result carries the ICMP errors: the recipient gets the same diagnosis', async () => {
+    await useApp.getState().open([{ kind: 'bytes', name: 'gre.pcap', bytes: bytes('real/zeek__gre-sample.pcap') }]);
+    const sent = useApp.getState().reports!.en.diagnosis;
+    expect(sent).toMatchObject({ cause: 'dns-unanswered', confidence: 'high' });
+    const p = await api.share(false);
+    if ('ok' in p) throw new Error(p.error.message);
+    await useApp.getState().openLink(p.value);
+    const got = useApp.getState().reports!.en.diagnosis;
+    expect(got).toMatchObject({ cause: sent.cause, confidence: sent.confidence, evidence: sent.evidence });
+    expect(got.summary).toBe(sent.summary);
+  });
+
   it('turns unreadable input into an error state with what and where', async () => {
     await useApp.getState().open([{ kind: 'bytes', name: 'junk.pcap', bytes: new TextEncoder().encode('no capture here') }]);
     expect(useApp.getState().phase).toBe('error');
