@@ -9,6 +9,9 @@ import { Reassembler } from './decode/reassembly';
 import { Analyzer, type AnalyzeOptions } from './analysis/analyzer';
 import { FatalCaptureError, type CoreError } from './errors';
 import type { Report } from './report';
+import type { FrameMeta } from './filter';
+
+const NO_META: FrameMeta = { stream: -1, flags: 0 };
 
 /** One capture to analyse. */
 export interface CaptureInput {
@@ -33,8 +36,16 @@ export interface PipelineOptions extends AnalyzeOptions {
   /** Extra UDP ports to decode as VXLAN (4789 and 8472 are always decoded). */
   vxlanPorts?: number[];
   onProgress?: (p: Progress) => void;
-  /** Called for every frame after analysis (the worker builds its packet index here). */
-  onPacket?: (capture: number, n: number, rec: RawRecord, d: Dissection | null) => void;
+  /**
+   * Called for every frame after analysis (the session builds its packet index here), with the
+   * analysis' per-frame facts (tcp.stream, tcp.analysis flags).
+   */
+  onPacket?: (capture: number, n: number, rec: RawRecord, d: Dissection | null, meta: FrameMeta) => void;
+  /**
+   * Frame numbers to use instead of 1, 2, 3 ... per capture (a capture rebuilt from a shared link
+   * keeps the sender's numbers, so findings and sentences name the same frames).
+   */
+  frameNumbers?: number[][];
   /** Polled between chunks; returning true stops reading (cancellation). */
   shouldStop?: () => boolean;
 }
@@ -63,7 +74,9 @@ export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions 
       lastBytes = b;
       opts.onProgress?.({ capture: ci, bytes: b, total: input.size ?? 0, packets });
     });
+    let k = 0;
     let n = 0;
+    const numbers = opts.frameNumbers?.[ci];
     let dec: Awaited<ReturnType<typeof maybeGunzip>> | null = null;
     try {
       dec = await maybeGunzip(counted);
@@ -72,21 +85,22 @@ export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions 
         info = await readCapture(
           dec.chunks,
           (rec) => {
-            n++;
+            n = numbers?.[k] ?? k + 1;
+            k++;
             packets++;
             if (rec.linkType === LINKTYPE_CUSTOM_BLOCK) {
               analyzer.addRecordOnly(cap, n, rec.data.length, 'pcapng custom block');
-              opts.onPacket?.(ci, n, rec, null);
+              opts.onPacket?.(ci, n, rec, null, NO_META);
               return;
             }
             if (!SUPPORTED_LINK_TYPES.has(rec.linkType)) {
               analyzer.addUndecoded(cap, n, rec.ts, rec.data.length, rec.linkType);
-              opts.onPacket?.(ci, n, rec, null);
+              opts.onPacket?.(ci, n, rec, null, NO_META);
               return;
             }
             const d = dissector.dissect(rec.data, rec.linkType, rec.origLen);
             analyzer.addFrame(cap, n, rec.ts, d, d.nLayers && d.layers[0] ? reassembler.feed(n, d) : null);
-            opts.onPacket?.(ci, n, rec, d);
+            opts.onPacket?.(ci, n, rec, d, analyzer.meta);
           },
           opts.shouldStop,
         );

@@ -19,7 +19,6 @@ const SAMPLES = {
   flannel: { url: `${SAMPLE_BASE}tke-63s-sender-flannel1.pcap`, name: 'tke-63s-sender-flannel1.pcap' },
   dns: { url: `${SAMPLE_BASE}dns-vxlan-bad-outer.pcap`, name: 'dns-vxlan-bad-outer.pcap' },
 };
-const sampleSource = (s: { url: string; name: string }): CaptureSource => ({ kind: 'url', url: s.url, name: s.name });
 
 function filesToSources(list: FileList | File[] | null | undefined): CaptureSource[] {
   return Array.from(list ?? [])
@@ -123,8 +122,8 @@ function FileInput(): JSX.Element {
 }
 
 function Landing(): JSX.Element {
-  const { lang, open, notice, error } = useApp(
-    useShallow((s) => ({ lang: s.lang, open: s.open, notice: s.notice, error: s.error })),
+  const { lang, open, openSamples, notice, error } = useApp(
+    useShallow((s) => ({ lang: s.lang, open: s.open, openSamples: s.openSamples, notice: s.notice, error: s.error })),
   );
   const S = strings(lang);
   const [over, setOver] = useState(false);
@@ -161,15 +160,15 @@ function Landing(): JSX.Element {
         <p className="muted">{S.dropHint}</p>
         <div className="actions">
           <FileInput />
-          <button className="primary" onClick={() => void open([sampleSource(SAMPLES.eth0)])} data-testid="sample">
+          <button className="primary" onClick={() => void openSamples([SAMPLES.eth0])} data-testid="sample">
             {S.sample}
           </button>
         </div>
         <div className="actions secondary">
-          <button onClick={() => void open([sampleSource(SAMPLES.dns)])} data-testid="sample-dns">
+          <button onClick={() => void openSamples([SAMPLES.dns])} data-testid="sample-dns">
             {S.sampleDns}
           </button>
-          <button onClick={() => void open([sampleSource(SAMPLES.eth0), sampleSource(SAMPLES.flannel)])} data-testid="sample-two">
+          <button onClick={() => void openSamples([SAMPLES.eth0, SAMPLES.flannel])} data-testid="sample-two">
             {S.sampleTwo}
           </button>
         </div>

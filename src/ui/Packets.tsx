@@ -10,27 +10,41 @@ import type { LayerDetail } from '../core/decode/detail';
 import { strings } from './i18n';
 import { Glyph, Swatch } from './palette';
 import { bridge, useApp } from './store';
+import { errorText } from '../core/errors';
 
 const PAGE = 200;
 const ROW_H = 26;
 
 export function PacketList(): JSX.Element {
-  const { lang, capture, rowCount, listVersion, frame, scrollTo, filterResult, filter, applyFilter, selectFrame, reports } =
-    useApp(
-      useShallow((s) => ({
-        lang: s.lang,
-        capture: s.capture,
-        rowCount: s.rowCount,
-        listVersion: s.listVersion,
-        frame: s.frame,
-        scrollTo: s.scrollTo,
-        filterResult: s.filterResult,
-        filter: s.filter,
-        applyFilter: s.applyFilter,
-        selectFrame: s.selectFrame,
-        reports: s.reports,
-      })),
-    );
+  const {
+    lang,
+    capture,
+    rowCount,
+    listVersion,
+    frame,
+    scrollTo,
+    filterResult,
+    filter,
+    applyFilter,
+    selectFrame,
+    showCapture,
+    reports,
+  } = useApp(
+    useShallow((s) => ({
+      lang: s.lang,
+      capture: s.capture,
+      rowCount: s.rowCount,
+      listVersion: s.listVersion,
+      frame: s.frame,
+      scrollTo: s.scrollTo,
+      filterResult: s.filterResult,
+      filter: s.filter,
+      applyFilter: s.applyFilter,
+      selectFrame: s.selectFrame,
+      showCapture: s.showCapture,
+      reports: s.reports,
+    })),
+  );
   const S = strings(lang);
   const parent = useRef<HTMLDivElement>(null);
   // Frames of the diagnosis evidence and of the selected finding are marked in the list.
@@ -99,7 +113,7 @@ export function PacketList(): JSX.Element {
           {S.packetList} <span className="count">{filter ? S.matches(rowCount, total) : rowCount}</span>
         </h2>
         {reports && reports.en.captures.length > 1 && (
-          <select aria-label={S.captures} value={capture} onChange={(e) => void selectFrame(Number(e.target.value), 1)}>
+          <select aria-label={S.captures} value={capture} onChange={(e) => void showCapture(Number(e.target.value))}>
             {reports.en.captures.map((c, i) => (
               <option key={i} value={i}>
                 {c.file}
@@ -131,7 +145,7 @@ export function PacketList(): JSX.Element {
       </form>
       {filterResult?.ok === false && (
         <p className="filter-error" role="alert" data-testid="filter-error">
-          {filterResult.error}
+          {filterResult.error ? errorText(filterResult.error, lang) : ''}
         </p>
       )}
       <div className="list-head" aria-hidden="true">

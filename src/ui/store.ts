@@ -8,7 +8,7 @@ import type { Lang } from '../core/analysis/i18n';
 import { makeError, type CoreError } from '../core/errors';
 import type { Report } from '../core/report';
 import type { Progress } from '../core/pipeline';
-import type { AnalyzeFail, AnalyzeOk, CaptureSource, FilterResult } from '../../workers/api';
+import type { AnalyzeOk, CaptureSource, Fail, FilterResult } from '../../workers/api';
 import { WorkerBridge } from './bridge';
 
 export type Phase = 'idle' | 'loading' | 'done' | 'error';
@@ -46,6 +46,8 @@ export interface AppState {
   /** A new app version waits (service worker); reload only when the user says so. */
   updateReady: (() => void) | null;
   open(sources: CaptureSource[]): Promise<void>;
+  /** Fetch bundled samples (same origin, on the main thread: the worker has no network) and open them. */
+  openSamples(samples: { url: string; name: string }[]): Promise<void>;
   openLink(value: string): Promise<void>;
   cancel(): void;
   reset(): void;
@@ -53,6 +55,8 @@ export interface AppState {
   setTheme(t: Theme): void;
   selectFinding(i: number): void;
   selectFrame(capture: number, n: number): Promise<void>;
+  /** List another capture (its own filter, as the session holds it). */
+  showCapture(capture: number): Promise<void>;
   applyFilter(expr: string): Promise<void>;
 }
 
@@ -72,7 +76,7 @@ async function run(
   get: () => AppState,
   names: string[],
   total: number,
-  start: (onProgress: (p: Progress) => void) => Promise<AnalyzeOk | AnalyzeFail>,
+  start: (onProgress: (p: Progress) => void) => Promise<AnalyzeOk | Fail>,
 ): Promise<void> {
   // Opening another file cancels the current one.
   if (get().phase === 'loading') bridge.cancel();
@@ -89,7 +93,7 @@ async function run(
     filterResult: null,
     progress: { capture: 0, bytes: 0, total, packets: 0, startedAt: performance.now(), names },
   });
-  let res: AnalyzeOk | AnalyzeFail;
+  let res: AnalyzeOk | Fail;
   try {
     res = await start((p) => {
       if (my === job) set((s) => ({ progress: s.progress ? { ...s.progress, ...p } : null }));
@@ -148,6 +152,19 @@ export const useApp = create<AppState>((set, get) => ({
     await run(set, get, names, total, (onProgress) => bridge.analyze(sources, {}, onProgress));
   },
 
+  async openSamples(samples) {
+    const names = samples.map((x) => x.name);
+    await run(set, get, names, 0, async (onProgress) => {
+      const sources: CaptureSource[] = [];
+      for (const x of samples) {
+        const res = await fetch(x.url);
+        if (!res.ok) return { ok: false, error: makeError('fetch', { url: x.url, status: res.status }) };
+        sources.push({ kind: 'bytes', name: x.name, bytes: new Uint8Array(await res.arrayBuffer()) });
+      }
+      return bridge.analyze(sources, {}, onProgress);
+    });
+  },
+
   async openLink(value) {
     await run(set, get, ['shared link'], 0, (onProgress) => bridge.api.openShared(value, proxy(onProgress)));
   },
@@ -177,18 +194,25 @@ export const useApp = create<AppState>((set, get) => ({
   },
 
   async selectFrame(capture, n) {
-    if (capture !== get().capture) {
-      const count = await bridge.api.rowCount(capture);
-      set({ capture, rowCount: count, filter: '', filterResult: null, listVersion: get().listVersion + 1 });
-      await bridge.api.filter(capture, '');
-    }
-    const row = await bridge.api.rowOf(capture, n);
-    if (row < 0) {
-      // Filtered out: clear the filter so the frame can be shown.
-      await get().applyFilter('');
-    }
-    const at = row < 0 ? n - 1 : row;
-    set({ frame: n, scrollTo: at });
+    // The session owns the filter of every capture: ask it where the frame is (it clears a
+    // filter that hides the frame) and show exactly what it holds.
+    const at = await bridge.api.select(capture, n);
+    if (!at) return;
+    const s = get();
+    const changed = capture !== s.capture || at.cleared || at.filter !== s.filter || at.count !== s.rowCount;
+    set({
+      capture,
+      frame: n,
+      scrollTo: at.row,
+      filter: at.filter,
+      rowCount: at.count,
+      ...(changed ? { filterResult: null, listVersion: s.listVersion + 1 } : {}),
+    });
+  },
+
+  async showCapture(capture) {
+    const v = await bridge.api.view(capture);
+    set({ capture, frame: null, filter: v.filter, rowCount: v.count, filterResult: null, listVersion: get().listVersion + 1 });
   },
 
   async applyFilter(expr) {
@@ -198,7 +222,7 @@ export const useApp = create<AppState>((set, get) => ({
       set({ filterResult: res });
       return;
     }
-    set({ filter: expr, filterResult: res, rowCount: res.count, listVersion: get().listVersion + 1 });
+    set({ filter: res.filter, filterResult: res, rowCount: res.count, listVersion: get().listVersion + 1 });
   },
 }));
 

@@ -90,7 +90,7 @@ describe('store', () => {
     expect(useApp.getState().scrollTo).toBe(11);
   });
 
-  it('keeps each capture\'s filter in the worker: switching captures and back shows what the worker holds', async () => {
+  it("keeps each capture's filter in the worker: switching captures and back shows what the worker holds", async () => {
     const flannel = { kind: 'bytes' as const, name: 'flannel1.pcap', bytes: bytes('scenarios/tke-63s-sender-flannel1.pcap') };
     await useApp.getState().open([eth0(), flannel]);
     await useApp.getState().selectFrame(1, 1);

@@ -4,10 +4,10 @@
  * packets that need text.
  */
 import type { Dissection } from './dissect';
-import { K, type Layer } from './layers';
+import { K, TCP_ACK, type Layer } from './layers';
 import { REGISTRY } from './protocols';
 import { tcpInfo } from './protocols/tcp';
-import { endpoint, hex, ipv4String, ipv6String } from './text';
+import { endpoint, hex, ipv4String, ipv6String, macString, tcpFlagNames } from './text';
 
 export { endpoint, ipv4String, ipv6String, tcpFlagString } from './text';
 
@@ -39,6 +39,43 @@ export function protocolColumn(d: Dissection): string {
     if (!l.quoted) return layerLabel(l.kind);
   }
   return '';
+}
+
+/** Source and destination columns: the innermost IP's addresses, else the link addresses. */
+export function addressColumns(d: Dissection): [string, string] {
+  const ipI = innermostIp(d);
+  if (ipI >= 0) return [ipAddr(d, d.layers[ipI]!, 'src'), ipAddr(d, d.layers[ipI]!, 'dst')];
+  const eth = d.nLayers ? d.layers[0]! : null;
+  if (eth && eth.kind === K.ETH && eth.hdrEnd - eth.start >= 14)
+    return [macString(d.data, eth.start + 6), macString(d.data, eth.start)];
+  return ['', ''];
+}
+
+/** The Info column, Wireshark style for TCP and UDP, with the tunnels in front. */
+export function infoColumn(d: Dissection): string {
+  if (d.unsupportedLink) return `link type ${d.linkType} (not decoded)`;
+  const ipI = innermostIp(d);
+  if (ipI < 0) return nonIpSummary(d);
+  const ip = d.layers[ipI]!;
+  const t = d.layers[ipI + 1];
+  const tunnel = tunnelPrefix(d, ipI);
+  let s: string;
+  if (t && !t.quoted && t.kind === K.TCP) {
+    s = `${t.srcPort} → ${t.dstPort} [${t.hdrEnd - t.start >= 20 ? tcpFlagNames(t.tcpFlags) : '?'}] Seq=${t.seq}`;
+    if (t.tcpFlags & TCP_ACK) s += ` Ack=${t.ack}`;
+    s += ` Win=${t.window} Len=${t.payloadLen}`;
+  } else if (t && !t.quoted && t.kind === K.UDP) {
+    const app = d.layers[ipI + 2];
+    const p = app && !app.quoted ? REGISTRY.byId.get(app.kind) : undefined;
+    s = p?.info ? p.info(app!, d) : `${t.srcPort} → ${t.dstPort} Len=${t.payloadLen}`;
+  } else if (t && (t.kind === K.ICMP || t.kind === K.ICMPV6)) {
+    s = REGISTRY.byId.get(t.kind)!.info!(t, d);
+  } else {
+    s = `proto ${ip.proto}`;
+    if (ip.fragment) s += ` fragment offset ${ip.fragOffset}${ip.moreFragments ? '+' : ''}`;
+  }
+  if (ip.truncated || (t && t.truncated)) s += ' [truncated]';
+  return tunnel ? `${tunnel} ${s}` : s;
 }
 
 /** One line describing the frame, innermost packet first, like `tcpdump -nn` would. */

@@ -8,7 +8,7 @@
  *
  *   "PD" (2 bytes) | version (1 byte, = 1) | flags (1 byte: 1 anonymised, 2 truncated)
  *   nCaptures | per capture: name (len + UTF-8)
- *   claim: cause code (1 byte: 0 none, 1 vxlan-checksum-drop, 2 syn-dropped, 3 dns-unanswered),
+ *   claim: cause code (1 byte: 0 none, otherwise the cause's wire code from analysis/rules/causes),
  *          attempts, outer checksum state per attempt (1 byte each, see OUTER), delay in ms + 1
  *          (0 = none)
  *   nPackets | per packet: capture, frame number, link type, origLen, caplen, ts, bytes
@@ -19,6 +19,7 @@
  */
 import { concatBytes } from '../bytes';
 import { makeError, type CoreError } from '../errors';
+import { causeOfWire, wireOf } from '../analysis/rules/causes';
 import type { Cause, OuterState } from '../report';
 
 export const PERMALINK_VERSION = 1;
@@ -30,7 +31,6 @@ const MAX_PACKETS = 512;
 const MAX_PACKET_BYTES = 65535;
 const MAX_DECOMPRESSED = 4 * 1024 * 1024;
 
-const CAUSES: Cause[] = [null, 'vxlan-checksum-drop', 'syn-dropped', 'dns-unanswered'];
 const OUTER: OuterState[] = ['none', 'bad', 'zero', 'good', 'partial', 'unverified'];
 
 /** What the sender's analysis said, for the recipient to compare with its own. */
@@ -213,7 +213,7 @@ export async function encodePermalink(r: Omit<SharedResult, 'version'>): Promise
   w.byte((r.anonymised ? 1 : 0) | (r.truncated ? 2 : 0));
   w.uvar(r.captures.length);
   for (const c of r.captures) w.str(c);
-  w.byte(Math.max(0, CAUSES.indexOf(r.claim.cause)));
+  w.byte(wireOf(r.claim.cause));
   w.uvar(r.claim.attempts);
   w.uvar(r.claim.outer.length);
   for (const o of r.claim.outer) w.byte(Math.max(0, OUTER.indexOf(o)));
@@ -267,7 +267,8 @@ export async function decodePermalink(
     const captures: string[] = [];
     for (let i = 0; i < nCaps; i++) captures.push(rd.str('capture name'));
     const causeCode = rd.byte('cause');
-    if (causeCode >= CAUSES.length) throw new Invalid(`unknown cause code ${causeCode}`);
+    const cause = causeOfWire(causeCode);
+    if (cause === undefined) return fail('unknown-cause', { code: causeCode });
     const attempts = rd.uvar('attempt count', 10000);
     const nOuter = rd.uvar('attempt state count', 10000);
     const outer: OuterState[] = [];
@@ -307,7 +308,7 @@ export async function decodePermalink(
         anonymised: (flags & 1) !== 0,
         truncated: (flags & 2) !== 0,
         captures,
-        claim: { cause: CAUSES[causeCode]!, attempts, outer, delaySec: delay ? (delay - 1) / 1000 : null },
+        claim: { cause, attempts, outer, delaySec: delay ? (delay - 1) / 1000 : null },
         packets,
       },
     };

@@ -1,0 +1,92 @@
+/**
+ * Sharing a result: pick the evidence frames (each rule says which), optionally anonymise them,
+ * encode the link, and cut the evidence down until the link fits; and the reverse, a link back
+ * into capture files whose frames keep the sender's numbers.
+ */
+import { LINKTYPE_CUSTOM_BLOCK } from '../capture/reader';
+import { writeCapture } from '../capture/writer';
+import type { Dissector } from '../decode/dissect';
+import { summarize } from '../decode/format';
+import type { CoreError } from '../errors';
+import type { Report } from '../report';
+import { AddressMapper, anonymiseFrame } from '../share/anonymise';
+import { evidenceFrames, hasAttempts } from '../share/evidence';
+import { decodePermalink, encodePermalink, MAX_LINK_CHARS, type SharedPacket, type SharedResult } from '../share/permalink';
+import type { CaptureSource, RawFrame } from './index';
+
+/** Packets a link may carry at most (the decoder accepts up to 512). */
+const MAX_SHARED_PACKETS = 256;
+
+/** What the share step shows before the link is copied. */
+export interface SharePreview {
+  value: string;
+  anonymised: boolean;
+  truncated: boolean;
+  packets: { capture: number; frame: number; summary: string }[];
+  /** Packets that were in the evidence but left out to fit the link. */
+  omitted: number;
+}
+
+/** Build a link for report `r`, cut down to fit MAX_LINK_CHARS with a notice, never a broken link. */
+export async function buildShare(
+  r: Report,
+  anonymise: boolean,
+  frames: (capture: number, ns: number[]) => Promise<RawFrame[]>,
+  dissector: Dissector,
+  names: string[],
+): Promise<SharePreview> {
+  const all = evidenceFrames(r, Number.MAX_SAFE_INTEGER);
+  const total = all.length;
+  let pick = all.slice(0, MAX_SHARED_PACKETS);
+  for (;;) {
+    const map = new AddressMapper();
+    const packets: SharedPacket[] = [];
+    const preview: SharePreview['packets'] = [];
+    const ordered = pick.slice().sort((a, b) => a.capture - b.capture || a.frame - b.frame);
+    for (const { capture, frame } of ordered) {
+      const [raw] = await frames(capture, [frame]);
+      if (!raw || raw.linkType === LINKTYPE_CUSTOM_BLOCK) continue;
+      const bytes = anonymise ? anonymiseFrame(raw.bytes, raw.linkType, map, dissector) : raw.bytes;
+      packets.push({ capture, frame, linkType: raw.linkType, origLen: raw.origLen, ts: raw.ts, bytes });
+      preview.push({ capture, frame, summary: summarize(dissector.dissect(bytes, raw.linkType, raw.origLen)) });
+    }
+    const primary = r.findings[r.diagnosis.primaryFinding];
+    const retry = hasAttempts(primary) ? primary : null;
+    const value = await encodePermalink({
+      anonymised: anonymise,
+      truncated: pick.length < total,
+      captures: names.map((s, i) => (anonymise ? `capture-${i + 1}.pcap` : s)),
+      claim: {
+        cause: r.diagnosis.cause,
+        attempts: retry ? retry.attemptList.length : 0,
+        outer: retry ? retry.attemptList.map((a) => a.outerChecksum) : [],
+        delaySec: retry && 'delaySec' in retry ? retry.delaySec : null,
+      },
+      packets,
+    });
+    if (value.length + 64 <= MAX_LINK_CHARS || pick.length <= 2) {
+      return { value, anonymised: anonymise, truncated: pick.length < total, packets: preview, omitted: total - pick.length };
+    }
+    // Too long: keep the first and last pieces of evidence, drop the middle.
+    const keep = Math.max(2, Math.floor(pick.length * 0.7));
+    pick = [...pick.slice(0, Math.ceil(keep / 2)), ...pick.slice(pick.length - Math.floor(keep / 2))];
+  }
+}
+
+/** A decoded link as capture sources (pcap, or pcapng when link types differ) and frame maps. */
+export async function rebuildShared(
+  value: string,
+): Promise<
+  { ok: true; sources: CaptureSource[]; frameMaps: number[][]; result: SharedResult } | { ok: false; error: CoreError }
+> {
+  const d = await decodePermalink(value);
+  if (!d.ok) return d;
+  const sr = d.result;
+  const groups = sr.captures.map((_, c) => sr.packets.filter((p) => p.capture === c));
+  const sources: CaptureSource[] = groups.map((ps, c) => ({
+    kind: 'bytes',
+    name: sr.captures[c]!,
+    bytes: writeCapture(ps.map((p) => ({ ts: p.ts, data: p.bytes, origLen: p.origLen, linkType: p.linkType }))).bytes,
+  }));
+  return { ok: true, sources, frameMaps: groups.map((ps) => ps.map((p) => p.frame)), result: sr };
+}

@@ -1,0 +1,170 @@
+/**
+ * Per-capture packet index: struct of arrays (typed arrays, no object per packet), at most about
+ * 30 bytes a packet. Packet bytes are read back from the capture file with a {@link ByteReader}
+ * (Blob.slice in the browser) when it is uncompressed, so memory stays at the index whatever the
+ * file size; otherwise (gzip, in-memory captures) they are packed into 16 MiB arenas, up to a
+ * budget beyond which only the index grows.
+ *
+ *   per packet:  ts f64 | dataOffset f64 | caplen u32 | origLen u32 | iface u8 | stream i32 | flags u8
+ *   in memory:   + arena u16 | arenaOff u32   (only when bytes are kept)
+ */
+import type { RawRecord } from '../capture/reader';
+
+/** Random access to the capture file's bytes. */
+export interface ByteReader {
+  read(start: number, end: number): Promise<Uint8Array>;
+}
+
+/** A Blob (File) as a {@link ByteReader}. */
+export function blobReader(blob: Blob): ByteReader {
+  return { read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()) };
+}
+
+const ARENA = 16 * 1024 * 1024;
+/** Stop keeping bytes past this (the index still grows): browsers cap a worker's memory. */
+const MAX_RETAINED = 1.5 * 1024 * 1024 * 1024;
+/** Window of one read-back: nearby packets share one slice. */
+const WINDOW = 8 * 1024 * 1024;
+
+export class PacketStore {
+  n = 0;
+  private cap = 0;
+  ts = new Float64Array(0);
+  dataOffset = new Float64Array(0);
+  len = new Uint32Array(0);
+  origLen = new Uint32Array(0);
+  /** Index into `linkTypes` (interfaces rarely number more than a few). */
+  private iface = new Uint8Array(0);
+  /** tcp.stream per packet (-1 none), for filters. */
+  stream = new Int32Array(0);
+  /** tcp.analysis flags per packet, for filters. */
+  flags = new Uint8Array(0);
+  private arena: Uint16Array | null = null;
+  private arenaOff: Uint32Array | null = null;
+  private readonly arenas: Uint8Array[] = [];
+  private fill = ARENA;
+  /** Distinct link types, by interface index. */
+  readonly linkTypes: number[] = [];
+  retained = 0;
+  firstTs = Number.NaN;
+
+  /**
+   * @param reader the uncompressed capture file to read packet bytes back from, or null to keep
+   *   the bytes in memory.
+   */
+  constructor(
+    readonly name: string,
+    readonly reader: ByteReader | null = null,
+  ) {
+    if (!reader) {
+      this.arena = new Uint16Array(0);
+      this.arenaOff = new Uint32Array(0);
+    }
+  }
+
+  /** Link type of packet `i`. */
+  linkType(i: number): number {
+    return this.linkTypes[this.iface[i]!]!;
+  }
+
+  private grow(): void {
+    const c = Math.max(1024, this.cap * 2);
+    const g = <T extends Float64Array | Uint32Array | Int32Array | Uint8Array | Uint16Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(c);
+      b.set(a);
+      return b;
+    };
+    this.ts = g(this.ts);
+    this.dataOffset = g(this.dataOffset);
+    this.len = g(this.len);
+    this.origLen = g(this.origLen);
+    this.iface = g(this.iface);
+    this.stream = g(this.stream);
+    this.flags = g(this.flags);
+    if (this.arena) this.arena = g(this.arena);
+    if (this.arenaOff) this.arenaOff = g(this.arenaOff);
+    this.cap = c;
+  }
+
+  /** Index a record (and keep its bytes when there is no file to read them back from). */
+  add(rec: RawRecord, stream = -1, flags = 0): void {
+    if (this.n === this.cap) this.grow();
+    const i = this.n++;
+    this.ts[i] = rec.ts;
+    if (Number.isNaN(this.firstTs) && rec.ts) this.firstTs = rec.ts;
+    this.len[i] = rec.data.length;
+    this.origLen[i] = rec.origLen;
+    let li = this.linkTypes.indexOf(rec.linkType);
+    if (li < 0) {
+      li = this.linkTypes.length < 255 ? this.linkTypes.push(rec.linkType) - 1 : 254;
+    }
+    this.iface[i] = li;
+    this.dataOffset[i] = rec.dataOffset;
+    this.stream[i] = stream;
+    this.flags[i] = flags;
+    if (!this.arena || !this.arenaOff) return;
+    const len = rec.data.length;
+    if (this.retained + len > MAX_RETAINED) {
+      this.arena[i] = 0xffff;
+      return;
+    }
+    if (this.fill + len > ARENA) {
+      this.arenas.push(new Uint8Array(Math.max(ARENA, len)));
+      this.fill = 0;
+    }
+    const a = this.arenas.length - 1;
+    this.arenas[a]!.set(rec.data, this.fill);
+    this.arena[i] = a;
+    this.arenaOff[i] = this.fill;
+    this.fill += len;
+    this.retained += len;
+  }
+
+  /** Bytes of packet index `i` kept in memory, or null. A view: copy before transfer. */
+  private kept(i: number): Uint8Array | null {
+    if (!this.arena || !this.arenaOff || i >= this.n) return null;
+    const a = this.arena[i]!;
+    if (a === 0xffff) return null;
+    return this.arenas[a]!.subarray(this.arenaOff[i]!, this.arenaOff[i]! + this.len[i]!);
+  }
+
+  /**
+   * Call `cb` with the bytes of each packet index in `indices` (ascending), reading the file in
+   * windows of at most 8 MiB so nearby packets share one slice. Views are valid during `cb` only.
+   */
+  async each(indices: ArrayLike<number>, cb: (i: number, bytes: Uint8Array | null) => void): Promise<void> {
+    const reader = this.reader;
+    if (!reader) {
+      for (let k = 0; k < indices.length; k++) cb(indices[k]!, this.kept(indices[k]!));
+      return;
+    }
+    let k = 0;
+    while (k < indices.length) {
+      const first = indices[k]!;
+      const start = this.dataOffset[first]!;
+      let end = start + this.len[first]!;
+      let j = k + 1;
+      while (j < indices.length) {
+        const e = this.dataOffset[indices[j]!]! + this.len[indices[j]!]!;
+        if (e - start > WINDOW || e < start) break;
+        end = Math.max(end, e);
+        j++;
+      }
+      const buf = await reader.read(start, end);
+      for (let m = k; m < j; m++) {
+        const i = indices[m]!;
+        const o = this.dataOffset[i]! - start;
+        cb(i, buf.subarray(o, o + this.len[i]!));
+      }
+      k = j;
+    }
+  }
+
+  /** Bytes of one packet (a copy), or null when they are not available. */
+  async bytes(i: number): Promise<Uint8Array | null> {
+    let out: Uint8Array | null = null;
+    if (i < 0 || i >= this.n) return null;
+    await this.each([i], (_, b) => (out = b ? b.slice() : null));
+    return out;
+  }
+}
