@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts'],
-    ignores: ['src/core/**/*.test.ts', 'src/core/testing/**'],
+    ignores: ['src/core/**/*.test.ts'],
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
     rules: {
       'no-restricted-imports': [
@@ -38,6 +38,7 @@ export default tseslint.config(
               group: ['**/ui/**', '**/cli/**', '**/workers/**', '../../workers/*'],
               message: 'src/core must not depend on outer zones.',
             },
+            { group: ['**/test/**', '**/bench/**'], message: 'test helpers stay out of the shipped core.' },
           ],
         },
       ],

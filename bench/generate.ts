@@ -5,7 +5,7 @@
  *   npx tsx bench/generate.ts OUT.pcap SIZE_MIB
  */
 import { createWriteStream } from 'node:fs';
-import { dnsQuery, ether, ipv4, tcpSegment, udpDatagram, vxlan, type ChecksumMode } from '../src/core/capture/build';
+import { dnsQuery, ether, ipv4, tcpSegment, udpDatagram, vxlan, type ChecksumMode } from '../test/helpers/build';
 import { writePcapHeader, writeRecord } from '../src/core/capture/writer';
 import { fold, neg16 } from '../src/core/checksum';
 import { TCP_ACK, TCP_PSH, TCP_SYN } from '../src/core/decode/layers';

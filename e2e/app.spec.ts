@@ -194,8 +194,12 @@ test('screenshots of the result view in both themes and languages', async ({ pag
   await expect(page.getByTestId('diagnosis')).toBeVisible();
   await page.getByTestId('evidence-frame').first().click();
   await page.screenshot({ path: join(ART, 'result-light.png'), fullPage: true });
+  const before = await page.locator('html').getAttribute('data-theme');
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const lightBg = await bg();
   await page.getByTestId('theme').click();
-  await expect(page.locator('html')).toHaveAttribute('data-theme', /dark|light/);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', before === 'dark' ? 'light' : 'dark');
+  expect(await bg()).not.toBe(lightBg);
   await page.screenshot({ path: join(ART, 'result-dark.png'), fullPage: true });
   await page.getByTestId('lang').click();
   await expect(page.getByTestId('diagnosis')).toContainText('诊断');

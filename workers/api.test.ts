@@ -4,7 +4,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { corpusBytes } from '../src/core/testing/corpus';
+import { corpusBytes } from '../test/helpers/corpus';
 import { AnalysisApi } from './api';
 
 const eth0 = corpusBytes('scenarios/tke-63s-sender-eth0.pcap');
@@ -58,6 +58,23 @@ describe('worker API', () => {
     const [a, b] = [await again.rows(0, 0, 5), await api.rows(0, 0, 5)];
     expect(a.map((x) => x.summary)).toEqual(b.map((x) => x.summary));
     a.forEach((x, i) => expect(x.ts).toBeCloseTo(b[i]!.ts, 6));
+  });
+
+  it('an empty first packet in an in-memory capture (gzip, links) is a packet like any other', async () => {
+    const { writePcap } = await import('../src/core/capture/writer');
+    const bytes = writePcap(
+      [
+        { ts: 1, data: new Uint8Array(0) },
+        { ts: 2, data: eth0.subarray(40, 164) },
+      ],
+      1,
+    );
+    const api = new AnalysisApi();
+    const r = await api.analyze([{ kind: 'bytes', name: 'empty-first.pcap', bytes }], {});
+    expect(r.ok && r.packets).toEqual([2]);
+    const rows = await api.rows(0, 0, 2);
+    expect(rows.map((x) => x.caplen)).toEqual([0, 124]);
+    expect((await api.packet(0, 1))!.bytes.length).toBe(0);
   });
 
   it('gzip-compressed files keep their bytes in the worker and decode the same', async () => {

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CAPTURES } from '../core/testing/corpus';
+import { CAPTURES } from '../../test/helpers/corpus';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -18,6 +18,34 @@ const tmp = mkdtempSync(join(tmpdir(), 'pcap-doctor-'));
 const eth0 = join(CAPTURES, 'scenarios/tke-63s-sender-eth0.pcap');
 
 describe('analyze CLI', () => {
+  it('Ctrl-C stops reading, prints the report of what was read, exits 130', async () => {
+    // A FIFO that delivers half a capture and then stalls, as a slow or endless source would.
+    const fifo = join(tmp, 'slow.pcap');
+    spawnSync('mkfifo', [fifo]);
+    // node itself (not the tsx wrapper), so that the signal reaches the CLI's process.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), '--json', fifo], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b) => (out += b));
+    const fd = openSync(fifo, 'w');
+    const bytes = readFileSync(eth0);
+    // Header and the first four records.
+    let end = 24;
+    const dv = new DataView(bytes.buffer, bytes.byteOffset);
+    for (let i = 0; i < 4; i++) end += 16 + dv.getUint32(end + 8, true);
+    writeSync(fd, bytes.subarray(0, end));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    closeSync(fd);
+    expect(code).toBe(130);
+    const rep = JSON.parse(out);
+    expect(rep.captures[0].packets).toBe(4);
+    expect(rep.captures[0].errors.map((e: { code: string }) => e.code)).toContain('interrupted');
+  });
+
   it('--json prints only the version-1 report on stdout', () => {
     const r = run('--json', eth0);
     expect(r.code).toBe(0);

@@ -4,7 +4,8 @@
  * Exit status: 0 when the analysis ran (even partially), 1 when an input cannot be analysed at
  * all (one line on stderr), 2 for usage errors. Never a stack trace.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, openSync, statSync, type Stats } from 'node:fs';
+import { Socket } from 'node:net';
 import { basename } from 'node:path';
 import { analyzeCaptures, type CaptureInput } from '../core/pipeline';
 import { FatalCaptureError } from '../core/errors';
@@ -21,7 +22,9 @@ const USAGE = `usage: npm run -s analyze -- [--json] [--frames] [--vxlan-port N]
   --frames        include per-frame checksum detail (large)
   --vxlan-port N  also decode UDP port N as VXLAN (4789 and 8472 always are)
   --lang en|zh    language of titles, diagnosis and remedies (default en)
-  CAPTURE2        a second capture of the same traffic at another point (e.g. the receiver)`;
+  CAPTURE2        a second capture of the same traffic at another point (e.g. the receiver)
+  CAPTURE may be - (standard input) or a pipe: tcpdump -w - ... | npm run -s analyze -- -
+  Ctrl-C stops reading and prints the report of what was read (exit status 130).`;
 
 interface Args {
   json: boolean;
@@ -61,6 +64,38 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
+/** Set by the first Ctrl-C: reading stops and the report covers what was read. */
+let interrupted = false;
+let onInterrupt: () => void = () => undefined;
+const interruption = new Promise<void>((resolve) => (onInterrupt = resolve));
+process.on('SIGINT', () => {
+  // A second Ctrl-C does not wait for the partial report.
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  onInterrupt();
+});
+
+/**
+ * A capture file, standard input (`-`) or a pipe (`<(tcpdump -w - ...)`). Pipes are read as
+ * streams, not through the file thread pool, where a read blocked on an idle pipe would keep the
+ * process from ever exiting.
+ */
+function open(f: string, st: Stats | null): AsyncIterable<Uint8Array> {
+  if (f === '-') return process.stdin;
+  if (st!.isFile()) return createReadStream(f, { highWaterMark: 1 << 20 });
+  return new Socket({ fd: openSync(f, 'r'), readable: true, writable: false });
+}
+
+/** Pass chunks through until Ctrl-C (a read blocked on a slow pipe is abandoned too). */
+async function* stoppable(src: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  const it = src[Symbol.asyncIterator]();
+  for (;;) {
+    const r = await Promise.race([it.next(), interruption.then(() => null)]);
+    if (!r || r.done) return;
+    yield r.value;
+  }
+}
+
 /** Pass chunks through, waiting while stdout has too much buffered (backpressure). */
 async function* drained(src: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
   for await (const c of src) {
@@ -80,17 +115,19 @@ async function main(): Promise<number> {
   }
   const inputs: CaptureInput[] = [];
   for (const f of args.files) {
-    let size: number;
+    let size = 0;
+    let source: AsyncIterable<Uint8Array>;
     try {
-      const st = statSync(f);
-      if (st.isDirectory()) throw new Error('is a directory');
-      size = st.size;
+      const st = f === '-' ? null : statSync(f);
+      if (st?.isDirectory()) throw new Error('is a directory');
+      if (st?.isFile()) size = st.size;
+      source = open(f, st);
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
       process.stderr.write(`analyze: cannot read ${f}: ${why}\n`);
       return 1;
     }
-    inputs.push({ name: basename(f), size, source: createReadStream(f, { highWaterMark: 1 << 20 }) });
+    inputs.push({ name: f === '-' ? 'stdin' : basename(f), size, source: stoppable(source) });
   }
   const showProgress = !args.json && process.stderr.isTTY;
   let lastDraw = 0;
@@ -106,6 +143,7 @@ async function main(): Promise<number> {
     onFrame: stream ? (f) => void process.stdout.write(`${nFrames++ ? ',' : OPEN}\n${JSON.stringify(f)}`) : undefined,
     lang: args.lang,
     vxlanPorts: args.ports,
+    shouldStop: () => interrupted,
     onProgress: showProgress
       ? (p) => {
           const now = Date.now();
@@ -124,7 +162,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${nFrames ? '' : OPEN}\n],${rest.slice(1)}\n`);
   } else if (args.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
   else process.stdout.write(renderText(report, args.lang, args.frames));
-  return 0;
+  // Interrupted: the (partial) report is out; say so in the exit status, as shells expect.
+  return interrupted ? 130 : 0;
 }
 
 // A reader that closes the pipe early (`| head`) is normal: stop quietly.
@@ -137,6 +176,11 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 main().then(
   (code) => {
     process.exitCode = code;
+    // Interrupted: a read may still be blocked on a pipe; leave once the report is written.
+    if (interrupted) {
+      if (process.stdout.writableLength === 0) process.exit(code);
+      else process.stdout.once('drain', () => process.exit(code));
+    }
   },
   (e: unknown) => {
     if (e instanceof FatalCaptureError) process.stderr.write(`analyze: ${errorText(e.detail, cliLang)}\n`);

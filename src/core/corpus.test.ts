@@ -6,7 +6,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeFiles, CAPTURES, corpusFiles } from './testing/corpus';
+import { analyzeFiles, CAPTURES, corpusFiles } from '../../test/helpers/corpus';
 import type { CheckReport, FrameReport } from './report';
 
 const oracle = JSON.parse(readFileSync(new URL('../../test/oracles/tshark.json', import.meta.url), 'utf8')) as Record<

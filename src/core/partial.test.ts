@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readCapture } from './capture/reader';
 import { bufferChunks } from './capture/source';
 import { Dissector } from './decode/dissect';
-import { corpusBytes, corpusFiles, REPO } from './testing/corpus';
+import { corpusBytes, corpusFiles, REPO } from '../../test/helpers/corpus';
 import { readFileSync } from 'node:fs';
 
 /** Independent reference: 32-bit accumulate of big-endian words, folded. */

@@ -8,6 +8,7 @@ import { DEFAULT_VXLAN_PORTS, Dissector, SUPPORTED_LINK_TYPES, type Dissection }
 import { Reassembler } from './decode/reassembly';
 import { Analyzer, type AnalyzeOptions } from './analysis/analyzer';
 import { FatalCaptureError, type CoreError } from './errors';
+import { captureError } from './capture/messages';
 import type { Report } from './report';
 import type { FrameMeta } from './filter';
 
@@ -110,7 +111,9 @@ export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions 
         throw e;
       }
       if (dec.errors.length && info.format === 'unknown') throw new FatalCaptureError(dec.errors[0]!);
-      analyzer.endCapture(cap, info, dec.compressed, dec.errors);
+      const extra = [...dec.errors];
+      if (info.interrupted) extra.push(captureError('interrupted', { at: info.bytesRead }, info.bytesRead));
+      analyzer.endCapture(cap, info, dec.compressed, extra, reassembler.stats);
       opts.onProgress?.({ capture: ci, bytes: lastBytes, total: input.size ?? lastBytes, packets });
     } catch (e) {
       if (!(e instanceof FatalCaptureError)) throw e;
@@ -119,7 +122,11 @@ export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions 
       // With two captures, one unreadable file does not stop the other from being analysed.
       if (inputs.length > 1) {
         fatal.push(detail);
-        analyzer.endCapture(cap, { format: 'unknown', linkTypes: [], errors: [detail], bytesRead: 0 }, dec?.compressed ?? false);
+        analyzer.endCapture(
+          cap,
+          { format: 'unknown', linkTypes: [], errors: [detail], errorsNotListed: 0, bytesRead: 0 },
+          dec?.compressed ?? false,
+        );
         continue;
       }
       throw new FatalCaptureError(detail);

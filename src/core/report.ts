@@ -40,6 +40,30 @@ export interface CaptureSummary {
   errors: ReportError[];
   /** Frames whose link type is not decoded (counted, not analysed). */
   undecoded: number;
+  /** What bounded state had to drop to stay within memory (present only when something was). */
+  limits?: Limits;
+}
+
+/**
+ * What the analysis dropped to stay within its bounds. Every counter is "how many were not
+ * kept", so a report says plainly when it is incomplete.
+ */
+export interface Limits {
+  /** Problems in the file beyond the first 100 (counted, not listed in `errors`). */
+  errorsNotListed?: number;
+  /** Flows (5-tuples) evicted from the flow table, idlest first, to stay within its size. */
+  flowsEvicted?: number;
+  /** Connection attempts and retransmission lists of evicted flows not kept. */
+  connectionsNotKept?: number;
+  /** DNS query groups not tracked (too many distinct queries). */
+  dnsGroupsNotTracked?: number;
+  /** Fragmented datagrams given up before completion, and fragments discarded. */
+  datagramsEvicted?: number;
+  fragmentsDiscarded?: number;
+  /** Datagrams whose overlapping fragments disagreed (verdict unverified). */
+  fragmentConflicts?: number;
+  /** Transmissions not indexed for matching against the other capture. */
+  transmissionsNotIndexed?: number;
 }
 
 export interface CheckReport {

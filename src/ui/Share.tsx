@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useEffect, useState, type JSX } from 'react';
 import type { SharePreview } from '../../workers/api';
 import { strings } from './i18n';
+import { errorText, type CoreError } from '../core/errors';
 import { bridge, useApp, useReport } from './store';
 
 /** Save bytes as a file without any network request. */
@@ -25,14 +26,14 @@ export function ShareDialog({ onClose }: { onClose: () => void }): JSX.Element {
   const S = strings(lang);
   const [anon, setAnon] = useState(false);
   const [preview, setPreview] = useState<SharePreview | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<CoreError | null>(null);
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     let live = true;
     setPreview(null);
     void bridge.api.share(anon).then((p) => {
       if (!live) return;
-      if ('ok' in p) setError(p.error.message);
+      if ('ok' in p) setError(p.error);
       else setPreview(p);
     });
     return () => {
@@ -64,7 +65,7 @@ export function ShareDialog({ onClose }: { onClose: () => void }): JSX.Element {
         <p className="muted small">{S.anonymiseHelp}</p>
         {error && (
           <p className="filter-error" role="alert">
-            {error}
+            {errorText(error, lang)}
           </p>
         )}
         {preview && (

@@ -7,10 +7,10 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnalysisApi } from '../../workers/api';
-import { dnsQuery, ether, ipv4, udpDatagram } from '../core/capture/build';
+import { dnsQuery, ether, ipv4, udpDatagram } from '../../test/helpers/build';
 import { writePcap } from '../core/capture/writer';
 import { MAX_LINK_CHARS } from '../core/share/permalink';
-import { CAPTURES } from '../core/testing/corpus';
+import { CAPTURES } from '../../test/helpers/corpus';
 
 const api = new AnalysisApi();
 const cancel = vi.fn();
@@ -140,11 +140,19 @@ describe('store', () => {
     expect(useApp.getState().error!.message).toMatch(/junk\.pcap: not a pcap or pcapng file \(magic 0x6e6f2063 at byte 0\)/);
   });
 
-  it('cancel terminates the worker and returns to the landing page', () => {
-    useApp.setState({ phase: 'loading' });
+  it('cancel stops the job: the worker is terminated and a late result never lands', async () => {
+    cancel.mockClear();
+    const opening = useApp.getState().open([eth0()]);
+    expect(useApp.getState().phase).toBe('loading');
     useApp.getState().cancel();
-    expect(cancel).toHaveBeenCalled();
+    expect(cancel).toHaveBeenCalledTimes(1);
     expect(useApp.getState()).toMatchObject({ phase: 'idle', notice: 'cancelled' });
+    // The in-process "worker" cannot be killed here: it finishes, and its result must be ignored.
+    await opening;
+    expect(useApp.getState()).toMatchObject({ phase: 'idle', reports: null, notice: 'cancelled' });
+    // ...and the next job runs normally.
+    await useApp.getState().open([eth0()]);
+    expect(useApp.getState().phase).toBe('done');
   });
 
   it("shares a result and reopens it from the link with the sender's frame numbers", async () => {

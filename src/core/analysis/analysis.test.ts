@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dnsQuery, ether, ipv4, tcpSegment, udpDatagram, vxlan, type ChecksumMode } from '../capture/build';
+import { dnsQuery, ether, ipv4, tcpSegment, udpDatagram, vxlan, type ChecksumMode } from '../../../test/helpers/build';
 import { writePcap, type WritePacket } from '../capture/writer';
 import { bufferChunks } from '../capture/source';
 import { TCP_ACK, TCP_RST, TCP_SYN } from '../decode/layers';
@@ -8,7 +8,7 @@ import type { FindingOf, Report } from '../report';
 
 type SynRetryFinding = FindingOf<'syn-retry'>;
 type DnsFinding = FindingOf<'dns-unanswered'>;
-import { analyzeBytes, analyzeFiles, REPO } from '../testing/corpus';
+import { analyzeBytes, analyzeFiles, REPO } from '../../../test/helpers/corpus';
 import { classifyLadder } from './ladder';
 
 const synOf = (r: Report) => r.findings.filter((f): f is SynRetryFinding => f.kind === 'syn-retry');
@@ -364,7 +364,7 @@ describe('two unrelated captures', () => {
 
 describe('IPv6 tunnels', () => {
   it('points at udp6zerocsumrx when attempts in IPv6 tunnels with a zero UDP checksum were lost', async () => {
-    const { ipv6 } = await import('../capture/build');
+    const { ipv6 } = await import('../../../test/helpers/build');
     const v6tunnel = (inner: Uint8Array) =>
       ether(
         ipv6(udpDatagram(50000, 8472, vxlan(ether(inner))), { src: 'fd00::1', dst: 'fd00::2', proto: 17, l4: 'zero' }),

@@ -9,7 +9,7 @@ import { captureError } from '../capture/messages';
 import type { Dissection } from '../decode/dissect';
 import { summarize } from '../decode/format';
 import { K } from '../decode/layers';
-import type { ReassembledCheck } from '../decode/reassembly';
+import type { ReassembledCheck, ReassemblyStats } from '../decode/reassembly';
 import type { FrameMeta } from '../filter';
 import {
   emptyCounts,
@@ -17,6 +17,7 @@ import {
   type CheckReport,
   type Finding,
   type FrameReport,
+  type Limits,
   type Report,
   type StatusCounts,
 } from '../report';
@@ -47,6 +48,8 @@ interface CaptureState {
   summary: CaptureSummary;
   trackers: Trackers;
   states: unknown[];
+  errorsNotListed: number;
+  frag?: ReassemblyStats;
 }
 
 /** Indexes of the rules with a given hook (their states are at the same index). */
@@ -100,6 +103,7 @@ export class Analyzer {
       },
       trackers,
       states: RULES.map((r) => r.create({ cap, trackers, maxFrames: this.maxFrames })),
+      errorsNotListed: 0,
     };
     trackers.flows.onGrow = (capacity) => trackers.tcp.grow(capacity);
     trackers.flows.onEvict = (id) => {
@@ -111,12 +115,38 @@ export class Analyzer {
   }
 
   /** Record capture-level facts once its reader has finished. */
-  endCapture(cap: number, info: CaptureInfo, compressed: boolean, extraErrors: CaptureSummary['errors'] = []): void {
-    const s = this.caps[cap]!.summary;
+  endCapture(
+    cap: number,
+    info: CaptureInfo,
+    compressed: boolean,
+    extraErrors: CaptureSummary['errors'] = [],
+    frag?: ReassemblyStats,
+  ): void {
+    const st = this.caps[cap]!;
+    const s = st.summary;
     s.format = info.format;
     s.compressed = compressed;
     s.linkTypes = info.linkTypes.slice();
     for (const e of [...info.errors, ...extraErrors]) s.errors.push({ ...e });
+    st.errorsNotListed = info.errorsNotListed;
+    if (frag) st.frag = frag;
+  }
+
+  /** What a capture's bounded state dropped (undefined when nothing was). */
+  private limits(st: CaptureState): Limits | undefined {
+    const t = st.trackers;
+    const l: Limits = {
+      errorsNotListed: st.errorsNotListed,
+      flowsEvicted: t.flows.evicted,
+      connectionsNotKept: t.tcp.retiredDropped,
+      dnsGroupsNotTracked: t.dns.dropped,
+      datagramsEvicted: st.frag?.datagramsEvicted,
+      fragmentsDiscarded: st.frag?.fragmentsDiscarded,
+      fragmentConflicts: st.frag?.conflicts,
+      transmissionsNotIndexed: t.sigsDropped(),
+    };
+    for (const k of Object.keys(l) as (keyof Limits)[]) if (!l[k]) delete l[k];
+    return Object.keys(l).length ? l : undefined;
   }
 
   /** Count a frame whose link type is not decoded. */
@@ -214,7 +244,10 @@ export class Analyzer {
       RULES.forEach((r, i) => byRule[i]!.push(...r.finish(st.states[i], ctx)));
     });
     const findings = byRule.flatMap((list, i) => sortKind(RULES[i]!, list));
-    const captures = this.caps.map((c) => c.summary);
+    const captures = this.caps.map((c) => {
+      const limits = this.limits(c);
+      return limits ? { ...c.summary, limits } : c.summary;
+    });
     const report: Report = {
       version: 1,
       lang,

@@ -53,6 +53,14 @@ export class DnsTransactions {
   private readonly byQuery = new Map<number, DnsGroup>();
   /** Groups not created because of the bound. */
   dropped = 0;
+  /** Transmissions not indexed: the signature map was full. */
+  sigsDropped = 0;
+
+  private index(sig: number, n: number): void {
+    if (this.sigs.has(sig)) return;
+    if (this.sigs.size < this.maxSigs) this.sigs.set(sig, n);
+    else this.sigsDropped++;
+  }
 
   constructor(
     readonly sigs: Map<number, number>,
@@ -91,7 +99,7 @@ export class DnsTransactions {
       const qkey = queryKey(src, tl.srcPort, dst, tl.dstPort, dns.dnsId, name);
       if (this.byQuery.size < 4 * MAX_GROUPS) this.byQuery.set(qkey, g);
       const sig = signature(3, dns.dnsId, name, f.ipId());
-      if (this.sigs.size < this.maxSigs && !this.sigs.has(sig)) this.sigs.set(sig, f.n);
+      this.index(sig, f.n);
       const one = txOf(f, sig);
       if (g.queries.add(one) && !g.answers.has(qkey)) {
         let p = g.pending.get(qkey);
@@ -106,7 +114,7 @@ export class DnsTransactions {
         g.pending.delete(qkey);
       }
       const sig = signature(4, dns.dnsId, name, f.ipId());
-      if (this.sigs.size < this.maxSigs && !this.sigs.has(sig)) this.sigs.set(sig, f.n);
+      this.index(sig, f.n);
     }
   }
 

@@ -116,6 +116,15 @@ export class TcpConversations {
     this.recentPos = g(this.recentPos, 2 * capacity);
   }
 
+  /** Transmissions not indexed: the signature map was full. */
+  sigsDropped = 0;
+
+  private index(sig: number, n: number): void {
+    if (this.sigs.has(sig)) return;
+    if (this.sigs.size < this.maxSigs) this.sigs.set(sig, n);
+    else this.sigsDropped++;
+  }
+
   /** Streams numbered so far. */
   get streams(): number {
     return this.nextStream;
@@ -235,11 +244,11 @@ export class TcpConversations {
         this.handshakes.set(id, h);
       }
       const sig = signature(1, tl.seq, f.ipId(), tl.tsVal);
-      if (this.sigs.size < this.maxSigs && !this.sigs.has(sig)) this.sigs.set(sig, f.n);
+      this.index(sig, f.n);
       h.attempts.add(txOf(f, sig));
     } else if (h && h.dir !== f.dir && (tl.ack - 1) >>> 0 === h.isn) {
       const sig = signature(2, tl.seq, f.ipId(), tl.tsVal);
-      if (this.sigs.size < this.maxSigs && !this.sigs.has(sig)) this.sigs.set(sig, f.n);
+      this.index(sig, f.n);
       h.synacks.add(txOf(f, sig));
     }
   }

@@ -26,6 +26,11 @@ export class Trackers {
     this.dns = new DnsTransactions(this.sigs, maxFrames, MAX_SIGS);
   }
 
+  /** Transmissions not indexed because the signature map was full. */
+  sigsDropped(): number {
+    return this.tcp.sigsDropped + this.dns.sigsDropped;
+  }
+
   /** Update the trackers with a frame (after `f.set`). */
   update(f: Frame): void {
     const tl = f.tl;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeBytes, analyzeFiles, corpusFiles } from '../testing/corpus';
+import { analyzeBytes, analyzeFiles, corpusFiles } from '../../../test/helpers/corpus';
 import { errorText } from '../errors';
 import { CAPTURE_MESSAGES } from './messages';
 

@@ -87,6 +87,14 @@ export const CAPTURE_MESSAGES: Record<string, Template> = {
     en: (p) => `gzip stream is damaged or truncated after ${p.out} decompressed bytes (${p.fed} compressed bytes read): ${p.why}`,
     zh: (p) => `gzip 数据流在解压出 ${p.out} 字节后损坏或被截断（已读取 ${p.fed} 个压缩字节）：${p.why}`,
   },
+  'too-many-interfaces': {
+    en: (p) => `more than ${p.max} interfaces described in one section (at byte ${p.at}); further ones are ignored`,
+    zh: (p) => `同一节中描述的接口超过 ${p.max} 个（第 ${p.at} 字节处）；其余的被忽略`,
+  },
+  interrupted: {
+    en: (p) => `reading was stopped at byte ${p.at} (interrupted): the report covers the packets read until then`,
+    zh: (p) => `读取在第 ${p.at} 字节处被中止（中断）：报告只包含此前读到的报文`,
+  },
   'unsupported-link-type': {
     en: (p) => `link type ${p.lt} is not decoded (first seen at frame ${p.n}); its frames are counted but not analysed`,
     zh: (p) => `链路类型 ${p.lt} 不支持解码（首次出现在第 ${p.n} 帧）；这些帧只计数、不分析`,

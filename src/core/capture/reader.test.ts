@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FatalCaptureError } from '../errors';
-import { corpusBytes } from '../testing/corpus';
+import { readFileSync } from 'node:fs';
+import { corpusBytes, REPO } from '../../../test/helpers/corpus';
 import { readCapture, type RawRecord } from './reader';
 import { bufferChunks, maybeGunzip } from './source';
 import { writePcap } from './writer';
@@ -63,7 +64,7 @@ describe('pcap reader', () => {
     }
   });
 
-  it('stitches records larger than the stitch window (pcap with a big snaplen, pcapng jumbo blocks)', async () => {
+  it('stitches blocks far larger than any chunk, copying each byte once (16 MiB block in 1 KiB chunks)', async () => {
     const { writeCapture } = await import('./writer');
     const big = new Uint8Array(600_000).map((_, i) => i & 0xff);
     const pkts = [
@@ -73,12 +74,42 @@ describe('pcap reader', () => {
       { ts: 4, data: big.subarray(0, 300_001), linkType: 1 },
     ];
     const ng = writeCapture(pkts).bytes;
-    const p = writePcap(pkts, 1, { snaplen: 1 << 20 });
-    for (const file of [ng, p]) {
-      const whole = await read(file);
-      expect(whole.recs.map((r) => r.len)).toEqual([60, 600_000, 70, 300_001]);
-      expect(whole.info.errors).toEqual([]);
-      for (const chunk of [1000, 65536, 262_000, 400_000]) expect((await read(file, chunk)).recs).toEqual(whole.recs);
+    const whole = await read(ng);
+    expect(whole.recs.map((r) => r.len)).toEqual([60, 600_000, 70, 300_001]);
+    expect(whole.info.errors).toEqual([]);
+    for (const chunk of [1000, 16384, 65536, 262_000, 400_000]) expect((await read(ng, chunk)).recs).toEqual(whole.recs);
+    // A quadratic stitch (re-copying the growing tail for every chunk) would copy ~128 GiB here
+    // and never finish within the test's time limit.
+    const jumbo = writeCapture([
+      { ts: 1, data: new Uint8Array(16 << 20).fill(7), linkType: 1 },
+      { ts: 2, data: pkt(60, 9), linkType: 101 },
+    ]).bytes;
+    const j = await read(jumbo, 1024);
+    expect(j.recs.map((r) => r.len)).toEqual([16 << 20, 60]);
+    expect(j.recs[1]!.first).toBe(9);
+  });
+
+  it('refuses pcap records longer than libpcap allows (262144), whatever the snaplen says', async () => {
+    const p = writePcap(
+      [
+        { ts: 1, data: pkt(60, 1) },
+        { ts: 2, data: new Uint8Array(600_000) },
+      ],
+      1,
+      { snaplen: 1 << 30 },
+    );
+    const { recs, info } = await read(p, 4096);
+    expect(recs.map((r) => r.len)).toEqual([60]);
+    expect(info.errors[0]!.message).toMatch(/record length 600000 exceeds the maximum 262144/);
+  });
+
+  it('reads the "modified" pcap format (24-byte record headers) in both byte orders', async () => {
+    for (const f of ['modified.pcap', 'modified-be.pcap']) {
+      const { recs, info } = await read(readFileSync(`${REPO}/test/captures/protocols/${f}`), 37);
+      expect(info.format).toBe('pcap');
+      expect(info.errors).toEqual([]);
+      expect(recs).toHaveLength(12);
+      expect(recs.every((r) => r.linkType === 1 && r.first !== -1)).toBe(true);
     }
   });
 
@@ -124,6 +155,17 @@ describe('pcap reader', () => {
     await expect(read(new Uint8Array(0))).rejects.toBeInstanceOf(FatalCaptureError);
     await expect(read(file.subarray(0, 10))).rejects.toThrow(/too short/);
     await expect(read(corpusBytes('real/libpcap__pcap-invalid-version-1.pcap'))).rejects.toThrow(/unsupported pcap version 1\.4/);
+  });
+
+  it('a gzip stream the reader stops early (bad record length) ends at once with the reason, never hangs', async () => {
+    const { analyzeCaptures } = await import('../pipeline');
+    const pk = Array.from({ length: 20000 }, (_, i) => ({ ts: i, data: pkt(60, i & 255) }));
+    const p = writePcap(pk, 1);
+    new DataView(p.buffer).setUint32(24 + 76 + 8, 0xfffffff0, true);
+    // Once, the decompressor's feeding loop waited forever for a reader that had stopped.
+    const r = await analyzeCaptures([{ name: 'x.pcap.gz', source: bufferChunks(new Uint8Array(gzipSync(p)), 16384) }]);
+    expect(r.captures[0]).toMatchObject({ packets: 1, compressed: true });
+    expect(r.captures[0]!.errors.map((e) => e.code)).toEqual(['record-too-long']);
   });
 
   it('reads gzip-compressed captures and reports damaged gzip streams', async () => {

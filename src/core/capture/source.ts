@@ -107,6 +107,9 @@ async function* gunzip(src: ChunkSource, errors: CoreError[]): ChunkSource {
       /* already errored */
     }
   } finally {
+    // The consumer may stop early (a damaged record, a cancel): cancel the decompressor so the
+    // feeding loop's pending write fails instead of waiting forever for a reader.
+    await reader.cancel().catch(() => undefined);
     reader.releaseLock();
     await pump.catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeFiles } from '../testing/corpus';
+import { analyzeFiles } from '../../../test/helpers/corpus';
 
 describe('IP reassembly for checksum verification', () => {
   it('verifies reassembled IPv4 and IPv6 datagrams on the frame that completes them', async () => {

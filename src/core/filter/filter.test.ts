@@ -3,7 +3,7 @@ import { readCapture } from '../capture/reader';
 import { bufferChunks } from '../capture/source';
 import { Dissector } from '../decode/dissect';
 import { compileFilter, FilterError } from './index';
-import { corpusBytes } from '../testing/corpus';
+import { corpusBytes } from '../../../test/helpers/corpus';
 
 async function matches(file: string, expr: string): Promise<number[]> {
   const fn = compileFilter(expr);

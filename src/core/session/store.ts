@@ -108,7 +108,7 @@ export class PacketStore {
       this.arena[i] = 0xffff;
       return;
     }
-    if (this.fill + len > ARENA) {
+    if (!this.arenas.length || this.fill + len > ARENA) {
       this.arenas.push(new Uint8Array(Math.max(ARENA, len)));
       this.fill = 0;
     }

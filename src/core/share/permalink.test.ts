@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressMapper, anonymiseFrame } from './anonymise';
 import { readCapture } from '../capture/reader';
@@ -5,7 +6,7 @@ import { bufferChunks } from '../capture/source';
 import { writePcap } from '../capture/writer';
 import { Dissector } from '../decode/dissect';
 import { decodePermalink, encodePermalink, fromBase64Url, INCIDENT_BUDGET, toBase64Url, type SharedPacket } from './permalink';
-import { analyzeBytes, analyzeFiles, corpusBytes, REPO } from '../testing/corpus';
+import { analyzeBytes, analyzeFiles, corpusBytes, REPO } from '../../../test/helpers/corpus';
 
 async function frames(bytes: Uint8Array) {
   const out: { ts: number; data: Uint8Array; linkType: number; origLen: number }[] = [];
@@ -106,18 +107,65 @@ describe('permalink codec', () => {
     expect(!fut.ok && fut.error.key).toBe('link:future-version');
   });
 
-  it('never throws on fuzzed input', async () => {
+  it('decodes anything to a valid result or one clear error, never a throw (fast-check)', async () => {
     const { value } = await incidentLink(false);
     const bytes = fromBase64Url(value)!;
-    let seed = 7;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    for (let i = 0; i < 300; i++) {
-      const b = bytes.slice();
-      const flips = 1 + Math.floor(rnd() * 4);
-      for (let k = 0; k < flips; k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
-      const d = await decodePermalink(toBase64Url(i % 7 === 0 ? b.subarray(0, Math.floor(rnd() * b.length)) : b));
-      expect(typeof d.ok).toBe('boolean');
-    }
+    const valid = (r: Awaited<ReturnType<typeof decodePermalink>>) =>
+      r.ok
+        ? r.result.packets.length <= 512 &&
+          r.result.captures.length >= 1 &&
+          r.result.packets.every((p) => p.capture < r.result.captures.length && p.bytes.length <= 65535 && Number.isFinite(p.ts))
+        : /^link:/.test(r.error.key) && r.error.message.length > 10 && r.error.code === 'link';
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        async (edits, cut) => {
+          const b = bytes.slice(0, cut === undefined ? bytes.length : cut % bytes.length);
+          for (const [at, v] of edits) if (b.length) b[at % b.length] = v;
+          return valid(await decodePermalink(toBase64Url(b)));
+        },
+      ),
+      { numRuns: 300, seed: 3 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), async (s) => valid(await decodePermalink(s))),
+      { numRuns: 300, seed: 4 },
+    );
+  });
+
+  it('round-trips any shared result (fast-check)', async () => {
+    const packet = fc.record({
+      capture: fc.constantFrom(0, 1),
+      frame: fc.integer({ min: 1, max: 1e9 }),
+      linkType: fc.integer({ min: 0, max: 300 }),
+      origLen: fc.integer({ min: 0, max: 65535 }),
+      ts: fc.integer({ min: 0, max: 4e9 }).map((x) => x + 0.5),
+      bytes: fc.uint8Array({ maxLength: 200 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(packet, { maxLength: 20 }), fc.boolean(), async (packets, anonymised) => {
+        const r = {
+          anonymised,
+          truncated: false,
+          captures: ['a.pcap', 'b.pcap'],
+          claim: { cause: null, attempts: 0, outer: [], delaySec: null },
+          packets,
+        };
+        const d = await decodePermalink(await encodePermalink(r));
+        return (
+          d.ok &&
+          d.result.packets.length === packets.length &&
+          d.result.packets.every(
+            (p, i) =>
+              p.frame === packets[i]!.frame &&
+              p.bytes.join() === packets[i]!.bytes.join() &&
+              Math.abs(p.ts - packets[i]!.ts) < 1e-6,
+          )
+        );
+      }),
+      { numRuns: 100, seed: 5 },
+    );
   });
 });
 

@@ -295,7 +295,7 @@ export async function decodePermalink(
         us = Math.round(t0 * 1e6);
         ts = t0;
       } else {
-        us += rd.svar('time delta', 2 ** 46);
+        us += rd.svar('time delta', 2 ** 52);
         ts = us / 1e6;
       }
       packets.push({ capture, frame, linkType, origLen, ts, bytes: rd.bytes(caplen, 'packet bytes') });

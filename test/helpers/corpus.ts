@@ -5,17 +5,17 @@
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeCaptures, type PipelineOptions } from '../pipeline';
-import { bufferChunks } from '../capture/source';
-import type { Report } from '../report';
+import { analyzeCaptures, type PipelineOptions } from '../../src/core/pipeline';
+import { bufferChunks } from '../../src/core/capture/source';
+import type { Report } from '../../src/core/report';
 
 /** This folder (jsdom test environments may not give a file: URL; tests run from the repo root). */
 const HERE = import.meta.url.startsWith('file:')
   ? dirname(fileURLToPath(import.meta.url))
-  : resolve(process.cwd(), 'src/core/testing');
+  : resolve(process.cwd(), 'test/helpers');
 
 /** The repository root. */
-export const REPO = resolve(HERE, '../../..');
+export const REPO = resolve(HERE, '../..');
 
 /** ../shared/captures, beside the repository. */
 export const CAPTURES = resolve(REPO, '../shared/captures');

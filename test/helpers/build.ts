@@ -3,8 +3,8 @@
  * lengths and checksums, with hooks to corrupt or offload a checksum on purpose. Used by the
  * benchmark generator, the sample builders and byte-level test fixtures.
  */
-import { concatBytes } from '../bytes';
-import { checksumFromSum, fold, pseudoSum4, pseudoSum6, sum16 } from '../checksum';
+import { concatBytes } from '../../src/core/bytes';
+import { checksumFromSum, fold, pseudoSum4, pseudoSum6, sum16 } from '../../src/core/checksum';
 
 /** What to write into a transport checksum field. */
 export type ChecksumMode = 'correct' | 'zero' | 'partial' | number;
