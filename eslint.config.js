@@ -11,7 +11,7 @@ import globals from 'globals';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'zlib', 'stream', 'crypto', 'child_process', 'buffer', 'url', 'util'];
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'e2e-artifacts', 'dev-dist'] },
+  { ignores: ['dist', 'dist-cli', 'node_modules', 'test-results', 'playwright-report', 'e2e-artifacts', 'dev-dist'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -18,6 +18,17 @@ const tmp = mkdtempSync(join(tmpdir(), 'pcap-doctor-'));
 const eth0 = join(CAPTURES, 'scenarios/tke-63s-sender-eth0.pcap');
 
 describe('analyze CLI', () => {
+  it('ships as a bundle (the package bin) that gives the same report as the source', async () => {
+    const { ensureCli } = (await import('../../scripts/build-cli.mjs')) as { ensureCli: () => Promise<string> };
+    const bin = await ensureCli();
+    const p = spawnSync(process.execPath, [bin, '--json', eth0], { encoding: 'utf8' });
+    expect(p.status).toBe(0);
+    const fromSource = JSON.parse(run('--json', eth0).out);
+    expect(JSON.parse(p.stdout)).toEqual(fromSource);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(join(ROOT, pkg.bin['pcap-doctor'])).toBe(bin);
+  });
+
   it('Ctrl-C stops reading, prints the report of what was read, exits 130', async () => {
     // A FIFO that delivers half a capture and then stalls, as a slow or endless source would.
     const fifo = join(tmp, 'slow.pcap');

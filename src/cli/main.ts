@@ -66,13 +66,13 @@ function parseArgs(argv: string[]): Args {
 
 /** Set by the first Ctrl-C: reading stops and the report covers what was read. */
 let interrupted = false;
-let onInterrupt: () => void = () => undefined;
-const interruption = new Promise<void>((resolve) => (onInterrupt = resolve));
+/** Wakes the read in progress, if any (one waiter per read: nothing accumulates per chunk). */
+let wake: (() => void) | null = null;
 process.on('SIGINT', () => {
   // A second Ctrl-C does not wait for the partial report.
   if (interrupted) process.exit(130);
   interrupted = true;
-  onInterrupt();
+  wake?.();
 });
 
 /**
@@ -89,8 +89,12 @@ function open(f: string, st: Stats | null): AsyncIterable<Uint8Array> {
 /** Pass chunks through until Ctrl-C (a read blocked on a slow pipe is abandoned too). */
 async function* stoppable(src: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
   const it = src[Symbol.asyncIterator]();
-  for (;;) {
-    const r = await Promise.race([it.next(), interruption.then(() => null)]);
+  while (!interrupted) {
+    // A fresh stop promise per read: racing every chunk against one long-lived promise would
+    // keep every chunk reachable from it (a leak of the whole file).
+    const stop = new Promise<null>((resolve) => (wake = () => resolve(null)));
+    const r = await Promise.race([it.next(), stop]);
+    wake = null;
     if (!r || r.done) return;
     yield r.value;
   }
