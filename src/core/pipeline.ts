@@ -61,7 +61,7 @@ export async function analyzeCaptures(inputs: CaptureInput[], opts: PipelineOpti
 
 /** Like {@link analyzeCaptures}, but returns the analyzer so the report can be built per language. */
 export async function runAnalysis(inputs: CaptureInput[], opts: PipelineOptions = {}): Promise<Analyzer> {
-  const analyzer = new Analyzer(opts);
+  const analyzer = new Analyzer({ compare: inputs.length > 1, ...opts });
   const ports = [...new Set([...DEFAULT_VXLAN_PORTS, ...(opts.vxlanPorts ?? [])])];
   let packets = 0;
   const fatal: CoreError[] = [];

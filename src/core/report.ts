@@ -42,6 +42,14 @@ export interface CaptureSummary {
   undecoded: number;
   /** What bounded state had to drop to stay within memory (present only when something was). */
   limits?: Limits;
+  /**
+   * Which end of the conversations the capture point is closer to, inferred from the traffic
+   * (TTLs, handshake timing, and with two captures the order of matched transmissions), never
+   * from file names or order.
+   */
+  side?: 'client' | 'server' | 'unknown';
+  /** Tunnel headers seen (`outer`), inside the tunnel another capture shows (`inner`), or `none`. */
+  tunnel?: 'outer' | 'inner' | 'none';
 }
 
 /**
@@ -152,6 +160,13 @@ export interface CauseMap {}
 /** A diagnosis cause, or null for "nothing wrong found". */
 export type Cause = keyof CauseMap | null;
 
+/** Where lost packets vanished between two capture points (report contract, "Two captures"). */
+export interface Lost {
+  where: 'between' | 'after-both' | 'return-path' | 'unknown';
+  /** Index of the capture closer to the client, -1 when it could not be told. */
+  upstream: number;
+}
+
 export interface Diagnosis {
   cause: Cause;
   confidence: 'high' | 'medium' | 'low';
@@ -164,6 +179,10 @@ export interface Diagnosis {
   primaryFinding: number;
   /** Short caveats: what this capture cannot tell. */
   caveats: string[];
+  /** What to check first to confirm the diagnosis before changing anything (commands in `backticks`). */
+  confirm: string[];
+  /** Two-capture reports with a cause that involves lost packets: where they were lost. */
+  lost?: Lost;
 }
 
 export interface Report {

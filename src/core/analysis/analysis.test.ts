@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dnsQuery, ether, ipv4, tcpSegment, udpDatagram, vxlan, type ChecksumMode } from '../../../test/helpers/build';
 import { writePcap, type WritePacket } from '../capture/writer';
@@ -84,7 +85,7 @@ describe('SYN retry ladders', () => {
     expect(r.findings.find((x) => x.kind === 'tunnel-checksum-bad')!.frames).toEqual([1, 2, 3, 4, 5, 6]);
     expect(r.diagnosis.evidence).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(r.diagnosis.remedies.join('\n')).toMatch(/ethtool -K flannel\.1 tx-checksum-ip-generic off/);
-    expect(r.diagnosis.remedies.join('\n')).toMatch(/--dport 8472 -j MARK --set-mark 0x0/);
+    expect(r.diagnosis.remedies.join('\n')).toMatch(/--dport 8472 -j MARK --set-xmark 0x0\/0x4000/);
     expect(r.diagnosis.remedies.join('\n')).toMatch(/v1\.16\.13.*v1\.17\.9.*v1\.18\.6/);
     expect(r.diagnosis.remedies.join('\n')).toMatch(/ChecksumOffloadBroken=true/);
   });
@@ -227,7 +228,9 @@ describe('two capture points', () => {
     expect(f.delivered).toBe(2);
     expect(f.attemptList.map((a) => a.delivered)).toEqual([false, false, true, true]);
     expect(r.diagnosis.cause).toBe('syn-dropped');
-    expect(r.diagnosis.summary).toMatch(/never reached the second capture point/);
+    expect(r.diagnosis.summary).toMatch(/2 of 4 attempts passed sender\.pcap and never reached receiver\.pcap/);
+    expect(r.diagnosis.lost).toEqual({ where: 'between', upstream: 0 });
+    expect(r.captures.map((c) => c.side)).toEqual(['client', 'server']);
   });
 
   it('sender eth0 + flannel.1 views of the incident match attempt for attempt', async () => {
@@ -290,7 +293,72 @@ describe('real captures from network namespaces (scripts/make-netns-captures.sh)
     expect(lin.diagnosis.summary).toMatch(/dropped after it, on the receiving host/);
     const exp = await analyzeFiles([at('exp-csum-sender-phys.pcap'), at('exp-csum-receiver-phys.pcap')]);
     expect(exp.diagnosis.cause).toBe('vxlan-checksum-drop');
-    expect(exp.diagnosis.summary).toMatch(/5 of 6 attempts did reach the second capture point/);
+    expect(exp.diagnosis.summary).toMatch(/5 of 6 attempts reached exp-csum-receiver-phys\.pcap too but got no answer/);
+    expect(exp.diagnosis.lost).toEqual({ where: 'after-both', upstream: 0 });
+    expect(lin.diagnosis.lost).toEqual({ where: 'after-both', upstream: 0 });
+  });
+
+  const manifest = JSON.parse(readFileSync(`${NS}MANIFEST.json`, 'utf8')) as {
+    scenarios: { name: string; clientResult: { afterSec: number; errno?: string } }[];
+  };
+  const client = (name: string) => manifest.scenarios.find((s) => s.name === name)!.clientResult;
+
+  it('inside the tunnel on the receiving node the dropped SYNs are invisible: never "no problem, high"', async () => {
+    const r = await analyzeFiles([at('exp-csum-receiver-vxlan.pcap')]);
+    // It holds only the attempt that survived (the client needed 31.6 s).
+    expect(client('exp-csum').afterSec).toBeGreaterThan(31);
+    expect(r.diagnosis.cause).toBeNull();
+    expect(r.diagnosis.confidence).toBe('medium');
+    expect(r.diagnosis.caveats.join('\n')).toMatch(/physical interface/);
+    // Beside the sender's capture it is located inside the tunnel, downstream, and the drop is
+    // placed between the two points.
+    const two = await analyzeFiles([at('exp-csum-receiver-vxlan.pcap'), at('exp-csum-sender-phys.pcap')]);
+    expect(two.diagnosis.cause).toBe('vxlan-checksum-drop');
+    expect(two.captures.map((c) => [c.side, c.tunnel])).toEqual([
+      ['server', 'inner'],
+      ['client', 'outer'],
+    ]);
+    expect(two.diagnosis.lost).toEqual({ where: 'between', upstream: 1 });
+    for (const f of ['exp-csum-receiver-any.pcap', 'lin-drop-receiver-any.pcap', 'lin-drop-receiver-vxlan.pcap']) {
+      const one = await analyzeFiles([at(f)]);
+      expect(one.diagnosis.cause, f).toBe(f.startsWith('exp') ? 'vxlan-checksum-drop' : 'syn-dropped');
+    }
+  });
+
+  it('a SYN ladder that gives up: failed, ETIMEDOUT about when the client saw it', async () => {
+    const c = client('giveup');
+    expect(c.errno).toBe('ETIMEDOUT');
+    for (const f of ['giveup-sender-phys.pcap', 'giveup-receiver-phys.pcap']) {
+      const r = await analyzeFiles([at(f)]);
+      const [s] = synOf(r);
+      expect(s, f).toMatchObject({ attempts: 7, outcome: 'failed', ladder: 'linux-exponential' });
+      // Drift-corrected: the nominal 127 s scaled by how late the 7th SYN left (65.1 s for 63).
+      expect(Math.abs(s!.gaveUpSec! - c.afterSec) / c.afterSec, f).toBeLessThan(0.02);
+      expect(r.diagnosis.cause).toBe('syn-dropped');
+      expect(r.diagnosis.summary).toMatch(/ETIMEDOUT/);
+    }
+  });
+
+  it('random corruption on the wire is called corruption, never the NAT checksum bug', async () => {
+    const sender = await analyzeFiles([at('corrupt-sender-phys.pcap')]);
+    expect(sender.checksums.udp.bad + sender.checksums.tcp.bad + sender.checksums.ipv4.bad).toBe(0);
+    // The sender sees the loss only as retries: a DNS lookup answered after its retry, and
+    // retransmitted segments; it says the loss is general rather than blaming conntrack.
+    expect(sender.diagnosis.cause).toBe('dns-delayed');
+    expect(sender.diagnosis.confidence).toBe('medium');
+    expect(sender.diagnosis.summary).toMatch(/7 retransmitted TCP data segments/);
+    const receiver = await analyzeFiles([at('corrupt-receiver-phys.pcap')]);
+    expect(receiver.diagnosis.confidence).toBe('medium');
+    expect(receiver.diagnosis.summary).toMatch(/corruption/);
+    expect(receiver.diagnosis.summary).not.toMatch(/consistent with the known VXLAN checksum bug/);
+    expect(receiver.diagnosis.remedies.join('\n')).not.toMatch(/ethtool -K|Upgrade the kernel/);
+    const tb = receiver.findings.find((x) => x.kind === 'tunnel-checksum-bad');
+    expect(tb && tb.kind === 'tunnel-checksum-bad' && tb.pattern.kind).toBe('random');
+    // In either order, the same story.
+    const ab = await analyzeFiles([at('corrupt-sender-phys.pcap'), at('corrupt-receiver-phys.pcap')]);
+    const ba = await analyzeFiles([at('corrupt-receiver-phys.pcap'), at('corrupt-sender-phys.pcap')]);
+    expect(ab.diagnosis.cause).toBe(ba.diagnosis.cause);
+    expect(ab.diagnosis.summary).not.toMatch(/consistent with the known VXLAN checksum bug/);
   });
 });
 

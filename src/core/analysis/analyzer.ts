@@ -22,6 +22,7 @@ import {
   type StatusCounts,
 } from '../report';
 import { diagnose } from './diagnose';
+import { locate } from './points';
 import { Frame } from './frame';
 import type { Lang } from './i18n';
 import type { FinishCtx, Rule } from './rule';
@@ -42,6 +43,8 @@ export interface AnalyzeOptions {
   maxFindingFrames?: number;
   /** Concurrent flows tracked per capture (the idlest are evicted beyond it). */
   maxFlows?: number;
+  /** Two captures will be compared: index transmissions for matching (set by the pipeline). */
+  compare?: boolean;
 }
 
 interface CaptureState {
@@ -71,6 +74,7 @@ export class Analyzer {
   private readonly lang: Lang;
   private readonly maxFrames: number;
   private readonly maxFlows: number | undefined;
+  private readonly compare: boolean;
   /** The frame being analysed (reused: no object per frame). */
   private readonly cur = new Frame();
   /** tcp.stream and tcp.analysis flags of the last frame added (for filters). */
@@ -82,12 +86,13 @@ export class Analyzer {
     this.lang = opts.lang ?? 'en';
     this.maxFrames = opts.maxFindingFrames ?? 500;
     this.maxFlows = opts.maxFlows;
+    this.compare = opts.compare ?? false;
   }
 
   /** Start a capture; returns its index. */
   beginCapture(file: string): number {
     const cap = this.caps.length;
-    const trackers = new Trackers(this.maxFlows, this.maxFrames);
+    const trackers = new Trackers(this.maxFlows, this.maxFrames, this.compare);
     const st: CaptureState = {
       summary: {
         file,
@@ -222,7 +227,7 @@ export class Analyzer {
     if (this.caps.length !== 2) return -1;
     const [a, b] = this.caps as [CaptureState, CaptureState];
     let n = 0;
-    for (const k of a.trackers.sigs.keys()) if (b.trackers.sigs.has(k)) n++;
+    for (const k of a.trackers.sigs.frame.keys()) if (b.trackers.sigs.frame.has(k)) n++;
     return n;
   }
 
@@ -244,9 +249,15 @@ export class Analyzer {
       RULES.forEach((r, i) => byRule[i]!.push(...r.finish(st.states[i], ctx)));
     });
     const findings = byRule.flatMap((list, i) => sortKind(RULES[i]!, list));
-    const captures = this.caps.map((c) => {
+    const points = locate(
+      this.caps.map((c) => c.trackers),
+      overlap,
+    );
+    const captures = this.caps.map((c, i) => {
       const limits = this.limits(c);
-      return limits ? { ...c.summary, limits } : c.summary;
+      const out: CaptureSummary = { ...c.summary, side: points.sides[i]!, tunnel: points.tunnels[i]! };
+      if (limits) out.limits = limits;
+      return out;
     });
     const report: Report = {
       version: 1,
@@ -255,7 +266,7 @@ export class Analyzer {
       checksums: this.counts,
       checksumsInner: this.innerCounts,
       findings,
-      diagnosis: diagnose(findings, captures, lang, overlap),
+      diagnosis: diagnose(findings, captures, lang, overlap, points),
     };
     if (this.caps.length === 2) report.captureOverlap = overlap;
     if (this.frames) report.frames = this.frames;

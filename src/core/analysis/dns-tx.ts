@@ -9,9 +9,30 @@ import { K, type Layer } from '../decode/layers';
 import { DNS_QR } from '../decode/protocols/dns';
 import type { Dissection } from '../decode/dissect';
 import type { Frame } from './frame';
-import { signature, TxList, txOf, type Tx } from './tx';
+import { signature, TAG, TxList, txOf, type SigIndex, type Tx } from './tx';
 
 const MAX_GROUPS = 100_000;
+/** Answers remembered per group (to match retries and duplicates); beyond it they are counted. */
+const MAX_ANSWERS = 10_000;
+/** A query with another id from the same socket this long after the last one is a retry of it. */
+const NEW_ID_RETRY_SEC = 0.5;
+
+/** One name lookup that needed more than one query: its queries, then the answer that ended it. */
+export interface DnsLookup {
+  queries: Tx[];
+  /** Queries sent, including those beyond the list's cap. */
+  count: number;
+  answer: { frame: number; ts: number; sig: number };
+}
+
+/** The lookup in progress in a group: queries sent, no answer yet. */
+interface OpenLookup {
+  queries: Tx[];
+  count: number;
+  port: number;
+  id: number;
+  lastTs: number;
+}
 
 /** Queries for one name and type from one client to one server. */
 export interface DnsGroup {
@@ -20,12 +41,24 @@ export interface DnsGroup {
   name: string;
   qtype: number;
   queries: TxList;
-  /** Answered queries (by query key: socket, id and name) with their response. */
-  answers: Map<number, { frame: number; ts: number; rcode: number }>;
+  /** Answered queries (by query key: socket, id and name) with their response and when it was first asked. */
+  answers: Map<number, { frame: number; ts: number; rcode: number; sig: number; qts: number }>;
+  /** Answers not remembered in `answers` (cap). */
+  answersDropped: number;
+  /** The lookup waiting for its answer (null when none). */
+  open: OpenLookup | null;
+  /** Lookups answered only after the client asked again (at most maxFrames; `retriedCount` counts all). */
+  retried: DnsLookup[];
+  retriedCount: number;
   /** Transmissions of queries not answered (yet), by query key. */
   pending: Map<number, Tx[]>;
   /** Source port of the first query (parallel A/AAAA queries from one socket share it). */
   port: number;
+  /** First answer to any query of the group. */
+  firstAnswer: { frame: number; ts: number } | null;
+  /** IP TTL of the first query and of the first response (inner, and outer when tunnelled), -1 unknown. */
+  ttl: [number, number];
+  outerTtl: [number, number];
   rejected: { from: string; icmpType: number; icmpCode: number; frames: number[] } | null;
 }
 
@@ -34,6 +67,12 @@ function hashString(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
+}
+
+/** TTL of the outer (tunnel) IP header around the frame's packet, -1 when not tunnelled. */
+function outerTtl(f: Frame): number {
+  const o = f.outer;
+  return o ? (f.d.layers[f.d.layers[o.layerIndex]!.ipIndex]?.ttl ?? -1) : -1;
 }
 
 /** Key of one query: client socket, server socket, DNS id and name. */
@@ -53,19 +92,11 @@ export class DnsTransactions {
   private readonly byQuery = new Map<number, DnsGroup>();
   /** Groups not created because of the bound. */
   dropped = 0;
-  /** Transmissions not indexed: the signature map was full. */
-  sigsDropped = 0;
 
-  private index(sig: number, n: number): void {
-    if (this.sigs.has(sig)) return;
-    if (this.sigs.size < this.maxSigs) this.sigs.set(sig, n);
-    else this.sigsDropped++;
-  }
 
   constructor(
-    readonly sigs: Map<number, number>,
+    readonly sigs: SigIndex,
     private readonly maxFrames: number,
-    private readonly maxSigs: number,
   ) {}
 
   /** Track one DNS message carried by the frame's transport (UDP). */
@@ -93,29 +124,75 @@ export class DnsTransactions {
           pending: new Map(),
           port: tl.srcPort,
           rejected: null,
+          firstAnswer: null,
+          answersDropped: 0,
+          open: null,
+          retried: [],
+          retriedCount: 0,
+          ttl: [f.ip!.ttl, -1],
+          outerTtl: [outerTtl(f), -1],
         };
         this.groups.set(gkey, g);
       }
       const qkey = queryKey(src, tl.srcPort, dst, tl.dstPort, dns.dnsId, name);
       if (this.byQuery.size < 4 * MAX_GROUPS) this.byQuery.set(qkey, g);
-      const sig = signature(3, dns.dnsId, name, f.ipId());
-      this.index(sig, f.n);
+      const sig = signature(TAG.DNS_QUERY, dns.dnsId, name, f.ipId());
+      this.sigs.add(sig, f.n, f.ts);
       const one = txOf(f, sig);
-      if (g.queries.add(one) && !g.answers.has(qkey)) {
-        let p = g.pending.get(qkey);
-        if (!p) g.pending.set(qkey, (p = []));
-        if (p.length < this.maxFrames) p.push(one);
+      if (g.queries.add(one)) {
+        if (!g.answers.has(qkey)) {
+          let p = g.pending.get(qkey);
+          if (!p) g.pending.set(qkey, (p = []));
+          if (p.length < this.maxFrames) p.push(one);
+        }
+        this.lookupQuery(g, one, tl.srcPort, dns.dnsId);
       }
     } else {
       const qkey = queryKey(dst, tl.dstPort, src, tl.srcPort, dns.dnsId, name);
       const g = this.byQuery.get(qkey);
       if (g && !g.answers.has(qkey)) {
-        g.answers.set(qkey, { frame: f.n, ts: f.ts, rcode: dns.dnsFlags & 0xf });
+        const sig = signature(TAG.DNS_RESPONSE, dns.dnsId, name, f.ipId());
+        const qts = g.pending.get(qkey)?.[0]?.ts ?? f.ts;
+        if (g.answers.size < MAX_ANSWERS) g.answers.set(qkey, { frame: f.n, ts: f.ts, rcode: dns.dnsFlags & 0xf, sig, qts });
+        else g.answersDropped++;
         g.pending.delete(qkey);
+        this.lookupAnswer(g, tl.dstPort, { frame: f.n, ts: f.ts, sig });
+        if (!g.firstAnswer) {
+          g.firstAnswer = { frame: f.n, ts: f.ts };
+          g.ttl[1] = f.ip!.ttl;
+          g.outerTtl[1] = outerTtl(f);
+        }
       }
-      const sig = signature(4, dns.dnsId, name, f.ipId());
-      this.index(sig, f.n);
+      const sig = signature(TAG.DNS_RESPONSE, dns.dnsId, name, f.ipId());
+      this.sigs.add(sig, f.n, f.ts);
     }
+  }
+
+  /**
+   * A new query transmission: the retry of the open lookup when it comes from the same socket
+   * with the same id (glibc, musl), or with another id a while later (resolvers that renumber
+   * each try, like Go's); otherwise the start of a new lookup.
+   */
+  private lookupQuery(g: DnsGroup, q: Tx, port: number, id: number): void {
+    const o = g.open;
+    if (o && o.port === port && (o.id === id || q.ts - o.lastTs >= NEW_ID_RETRY_SEC)) {
+      o.count++;
+      o.lastTs = q.ts;
+      o.id = id;
+      if (o.queries.length < this.maxFrames) o.queries.push(q);
+      return;
+    }
+    g.open = { queries: [q], count: 1, port, id, lastTs: q.ts };
+  }
+
+  /** An answer to the group's queries from `port`: it ends the open lookup. */
+  private lookupAnswer(g: DnsGroup, port: number, answer: DnsLookup['answer']): void {
+    const o = g.open;
+    if (!o || o.port !== port) return;
+    g.open = null;
+    if (o.count < 2) return;
+    g.retriedCount++;
+    if (g.retried.length < this.maxFrames) g.retried.push({ queries: o.queries, count: o.count, answer });
   }
 
   /** An ICMP error quoting a DNS query (IP layer `qi` of the quote): the query was refused. */

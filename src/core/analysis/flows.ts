@@ -13,6 +13,7 @@
  */
 import type { Dissection } from '../decode/dissect';
 import type { Layer } from '../decode/layers';
+import { endpoint, ipv4String, ipv6String } from '../decode/text';
 
 const KEY_WORDS = 10;
 /** Default number of concurrent flows kept. */
@@ -106,6 +107,22 @@ export class FlowTable {
     this.index[slot] = id + 1;
     this.slotOf[id] = slot + 1;
     return id;
+  }
+
+  /** "ip:port" of the flow's low (0) or high (1) endpoint, from its key. */
+  endpoint(id: number, side: number): string {
+    const o = id * KEY_WORDS;
+    const v6 = this.keys[o]! >>> 8 === 6;
+    const b = new Uint8Array(16);
+    for (let i = 0; i < 4; i++) {
+      const w = this.keys[o + (side ? 6 : 2) + i]!;
+      b[4 * i] = w >>> 24;
+      b[4 * i + 1] = (w >>> 16) & 0xff;
+      b[4 * i + 2] = (w >>> 8) & 0xff;
+      b[4 * i + 3] = w & 0xff;
+    }
+    const ports = this.keys[o + 1]!;
+    return endpoint(v6 ? ipv6String(b, 0) : ipv4String(b, 0), side ? ports & 0xffff : ports >>> 16);
   }
 
   private same(id: number): boolean {

@@ -67,9 +67,17 @@ export function classifyLadder(offsets: number[]): LadderMatch {
  */
 export function nextAttemptOffset(m: LadderMatch, offsets: number[]): number {
   const n = offsets.length;
-  if (m.ladder === 'linux-exponential') return LINUX_EXPONENTIAL[n] ?? LINUX_EXPONENTIAL_GIVE_UP;
-  if (m.ladder === 'linux-linear' && m.expected[n] !== undefined) return m.expected[n]!;
   const last = offsets[n - 1] ?? 0;
+  const nominal = (i: number) =>
+    m.ladder === 'linux-exponential' ? (LINUX_EXPONENTIAL[i] ?? LINUX_EXPONENTIAL_GIVE_UP) : m.expected[i];
+  const next = m.ladder === 'other' ? undefined : nominal(n);
+  if (next !== undefined) {
+    // Timers drift by a steady factor (each timeout a little late): scale the nominal time by
+    // the drift seen so far. A give-up "at 127 s" after a 7th SYN at 65.1 s comes at ~131 s.
+    const seen = nominal(n - 1) ?? 0;
+    const drift = seen >= 3 ? Math.min(1.2, Math.max(0.95, last / seen)) : 1;
+    return next * drift;
+  }
   const prevGap = n >= 2 ? last - offsets[n - 2]! : 1;
   // Unknown ladder: assume the next retry would come after twice the last gap.
   return last + 2 * Math.max(prevGap, 1);

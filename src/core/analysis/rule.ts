@@ -11,6 +11,7 @@ import type { Lang } from './i18n';
 import type { CaptureSummary, Cause, Diagnosis, Finding, Report } from '../report';
 import type { Frame } from './frame';
 import type { Trackers } from './trackers';
+import type { Points } from './points';
 
 /** What a rule's state is created with (one per capture). */
 export interface RuleEnv {
@@ -85,6 +86,8 @@ export interface DiagnoseCtx {
   overlap: number;
   /** The diagnosis fields every cause starts from (caveats gathered so far, high confidence). */
   base: Diagnosis;
+  /** Where the capture points are (sides, tunnel position, which one is upstream). */
+  points: Points;
 }
 
 /** A cause: when its evidence is there, the diagnosis. Tried in list order; the first that applies wins. */

@@ -1,128 +1,101 @@
 /**
- * TCP conversations, tracked once per frame for every rule (like Wireshark's TCP analysis that
- * its expert info reads): stream numbers as tshark gives them, who opened the connection, bytes,
- * segments, retransmissions and data times per direction, and the handshake of each connection
- * attempt (SYN transmissions, SYN-ACKs, the RST or ICMP error that refused it).
+ * TCP conversations, tracked once per frame for every rule (as Wireshark's TCP analysis is, which
+ * its expert info reads): stream numbers as tshark gives them, who opened the connection,
+ * handshake timing, and per direction bytes, segments, ACK progress, the largest segment that was
+ * acknowledged, retransmissions (with runs of the same segment sent again and again), DF, TTLs
+ * and close times; plus the handshake of each connection attempt and the ICMP errors that quote
+ * the connection.
  *
- * Per-flow state is struct-of-arrays indexed by flow id (and 2 * id + direction); handshakes are
- * objects, but only for flows that sent a SYN. When the flow table evicts a flow, a handshake
- * worth reporting is retired into a bounded list, the rest is forgotten.
+ * Per-flow state is struct-of-arrays (columns.ts) indexed by flow id (and 2 * id + direction);
+ * objects exist only for flows that sent a SYN or retransmitted. When the flow table evicts a
+ * flow, a connection worth reporting is retired as a summary into a bounded list.
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/layers';
+import { columns } from './columns';
+import type { FlowTable } from './flows';
 import type { Frame } from './frame';
-import { signature, TxList, txOf, type Tx } from './tx';
+import { connSummary, worth, type ConnSummary, type Handshake, type IcmpNote, type Run } from './conn-summary';
+import { signature, TAG, TxList, txOf, type SigIndex, type Tx } from './tx';
+
+export type { ConnSummary, Handshake, IcmpNote, Run };
 
 /** tcp.analysis flag: a retransmitted segment. */
 export const A_RETRANSMISSION = 1;
 
-/** Recent IP ids per direction: a packet seen twice (`-i any`) is not a retransmission. */
+/** Recent IP ids per direction (a packet seen twice in `-i any` is not a retransmission) and recent segments (for ACK progress). */
 const RECENT = 8;
-/** Handshakes kept after their flow was evicted. */
+/** Connections kept after their flow was evicted. */
 const MAX_RETIRED = 10_000;
+/** Transmissions listed per retransmission run. */
+const RUN_FRAMES = 32;
 
-/** One connection attempt: the client's SYN transmissions and what answered them. */
-export interface Handshake {
-  flow: number;
-  client: string;
-  server: string;
-  isn: number;
-  /** Direction of the client's packets within the flow. */
-  dir: number;
-  attempts: TxList;
-  synacks: TxList;
-  /** First RST from the server while no SYN-ACK had come. */
-  rst: { frame: number; ts: number } | null;
-  /** ICMP/ICMPv6 errors quoting one of the SYNs. */
-  icmp: { frame: number; ts: number; type: number; code: number; from: string }[];
-}
+const F64 = Float64Array;
+const SPEC = {
+  stream: { type: Int32Array, per: 1, fill: -1 },
+  firstTs: { type: F64, per: 1 },
+  lastTs: { type: F64, per: 1 },
+  clientDir: { type: Int8Array, per: 1, fill: -1 },
+  lastSynTs: { type: F64, per: 1 },
+  lastSynAckTs: { type: F64, per: 1 },
+  synAckDelay: { type: F64, per: 1, fill: -1 },
+  ackDelay: { type: F64, per: 1, fill: -1 },
+  // per direction
+  nextSeq: { type: Uint32Array, per: 2 },
+  hasSeq: { type: Uint8Array, per: 2 },
+  acked: { type: Uint32Array, per: 2 },
+  hasAck: { type: Uint8Array, per: 2 },
+  bytes: { type: F64, per: 2 },
+  segments: { type: Uint32Array, per: 2 },
+  retrans: { type: Uint32Array, per: 2 },
+  maxSeg: { type: Uint32Array, per: 2 },
+  deliveredMax: { type: Uint32Array, per: 2 },
+  firstDataTs: { type: F64, per: 2 },
+  lastDataTs: { type: F64, per: 2 },
+  finTs: { type: F64, per: 2 },
+  rstTs: { type: F64, per: 2 },
+  lastDataFrame: { type: Uint32Array, per: 2 },
+  closeFrame: { type: Uint32Array, per: 2 },
+  ttl: { type: Int16Array, per: 2, fill: -1 },
+  outerTtl: { type: Int16Array, per: 2, fill: -1 },
+  df: { type: Uint8Array, per: 2 },
+  recentPos: { type: Uint8Array, per: 2 },
+  recent: { type: Uint32Array, per: 2 * RECENT },
+  ringPos: { type: Uint8Array, per: 2 },
+  ringSeq: { type: Uint32Array, per: 2 * RECENT },
+  ringLen: { type: Uint32Array, per: 2 * RECENT },
+  ringFrame: { type: Uint32Array, per: 2 * RECENT },
+  ringTs: { type: F64, per: 2 * RECENT },
+};
+
+/** a <= b in sequence space. */
+const seqLE = (a: number, b: number) => ((a - b) | 0) <= 0;
 
 export class TcpConversations {
-  stream: Int32Array;
+  readonly c;
   private nextStream = 0;
-  firstTs: Float64Array;
-  lastTs: Float64Array;
-  /** Direction of the opener (SYN sender, else first packet), per flow. */
-  clientDir: Int8Array;
-  /** Per direction (2 * flow + dir). */
-  nextSeq: Uint32Array;
-  hasSeq: Uint8Array;
-  bytes: Float64Array;
-  segments: Uint32Array;
-  retrans: Uint32Array;
-  maxSeg: Uint32Array;
-  lastDataTs: Float64Array;
-  fin: Uint8Array;
-  rst: Uint8Array;
-  private recent: Uint32Array;
-  private recentPos: Uint8Array;
   /** Live handshakes by flow id. */
   readonly handshakes = new Map<number, Handshake>();
-  /** Handshakes of evicted flows or replaced by a new attempt on the same ports. */
-  readonly retired: Handshake[] = [];
+  /** Runs of one segment sent again and again, per direction key (2 * flow + dir). */
+  readonly runs = new Map<number, { cur: Run; worst: Run | null; frames: number[]; from: string; to: string }>();
+  /** ICMP errors quoting a flow's packets. */
+  readonly icmp = new Map<number, IcmpNote[]>();
+  /** Connections of evicted flows (or replaced by a new attempt on the same ports). */
+  readonly retired: ConnSummary[] = [];
   retiredDropped = 0;
-  /** Frames of retransmitted data segments per direction key (2 * flow + dir), capped per list. */
-  readonly retransFrames = new Map<number, { from: string; to: string; frames: number[] }>();
-  /** Retransmissions of evicted flows (bounded like the retired handshakes). */
-  readonly retiredRetrans: { from: string; to: string; frames: number[]; count: number }[] = [];
-  /** Transmission signatures of SYNs (and SYN-ACKs) -> frame, for the other capture to match. */
-  readonly sigs: Map<number, number>;
+  /** SYN signature -> flow, to find the same connection in the other capture. */
+  readonly flowOfSyn = new Map<number, number>();
 
   constructor(
-    capacity: number,
-    sigs: Map<number, number>,
+    private readonly flows: FlowTable,
+    readonly sigs: SigIndex,
     private readonly maxFrames: number,
-    private readonly maxSigs: number,
   ) {
-    this.sigs = sigs;
-    this.stream = new Int32Array(capacity).fill(-1);
-    this.firstTs = new Float64Array(capacity);
-    this.lastTs = new Float64Array(capacity);
-    this.clientDir = new Int8Array(capacity).fill(-1);
-    this.nextSeq = new Uint32Array(2 * capacity);
-    this.hasSeq = new Uint8Array(2 * capacity);
-    this.bytes = new Float64Array(2 * capacity);
-    this.segments = new Uint32Array(2 * capacity);
-    this.retrans = new Uint32Array(2 * capacity);
-    this.maxSeg = new Uint32Array(2 * capacity);
-    this.lastDataTs = new Float64Array(2 * capacity);
-    this.fin = new Uint8Array(2 * capacity);
-    this.rst = new Uint8Array(2 * capacity);
-    this.recent = new Uint32Array(2 * capacity * RECENT);
-    this.recentPos = new Uint8Array(2 * capacity);
+    this.c = columns(SPEC, flows.capacity);
   }
 
-  /** Follow the flow table's growth: per-flow arrays get the new capacity, contents kept. */
+  /** Follow the flow table's growth. */
   grow(capacity: number): void {
-    const g = <A extends Int32Array | Float64Array | Int8Array | Uint32Array | Uint8Array>(a: A, n: number, fill = 0): A => {
-      const b = new (a.constructor as new (n: number) => A)(n);
-      if (fill) b.fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.stream = g(this.stream, capacity, -1);
-    this.firstTs = g(this.firstTs, capacity);
-    this.lastTs = g(this.lastTs, capacity);
-    this.clientDir = g(this.clientDir, capacity, -1);
-    this.nextSeq = g(this.nextSeq, 2 * capacity);
-    this.hasSeq = g(this.hasSeq, 2 * capacity);
-    this.bytes = g(this.bytes, 2 * capacity);
-    this.segments = g(this.segments, 2 * capacity);
-    this.retrans = g(this.retrans, 2 * capacity);
-    this.maxSeg = g(this.maxSeg, 2 * capacity);
-    this.lastDataTs = g(this.lastDataTs, 2 * capacity);
-    this.fin = g(this.fin, 2 * capacity);
-    this.rst = g(this.rst, 2 * capacity);
-    this.recent = g(this.recent, 2 * capacity * RECENT);
-    this.recentPos = g(this.recentPos, 2 * capacity);
-  }
-
-  /** Transmissions not indexed: the signature map was full. */
-  sigsDropped = 0;
-
-  private index(sig: number, n: number): void {
-    if (this.sigs.has(sig)) return;
-    if (this.sigs.size < this.maxSigs) this.sigs.set(sig, n);
-    else this.sigsDropped++;
+    this.c.grow(capacity);
   }
 
   /** Streams numbered so far. */
@@ -132,92 +105,169 @@ export class TcpConversations {
 
   /** Track one TCP segment (full header); returns tcp.analysis flags for the frame. */
   update(f: Frame): number {
+    const c = this.c;
     const id = f.flow;
     const tl = f.tl!;
     const flags = tl.tcpFlags;
     const dir = f.dir;
     const k = 2 * id + dir;
+    const o = k ^ 1;
+    const ts = f.ts;
     const syn = (flags & TCP_SYN) !== 0;
     const ack = (flags & TCP_ACK) !== 0;
     // A new stream: the first packet of a flow, or a new SYN after the previous connection ended.
-    if (this.stream[id]! < 0 || (syn && !ack && this.closed(id))) this.open(id, f.ts, dir);
-    this.lastTs[id] = f.ts;
-    if (syn && !ack) this.clientDir[id] = dir;
+    if (c.stream[id]! < 0 || (syn && !ack && this.closed(id))) this.open(id, ts, dir);
+    c.lastTs[id] = ts;
+    if (c.ttl[k]! < 0) {
+      c.ttl[k] = f.ip!.ttl;
+      c.outerTtl[k] = outerTtl(f);
+    }
+    if (syn && !ack) {
+      c.clientDir[id] = dir;
+      c.lastSynTs[id] = ts;
+    } else if (syn) {
+      c.lastSynAckTs[id] = ts;
+      if (c.lastSynTs[id]) c.synAckDelay[id] = ts - c.lastSynTs[id]!;
+    } else if (ack && c.ackDelay[id]! < 0 && c.lastSynAckTs[id] && dir === c.clientDir[id]) c.ackDelay[id] = ts - c.lastSynAckTs[id]!;
+    if (ack) this.acknowledge(o, tl.ack);
     let out = 0;
     const len = tl.payloadLen + (syn ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
     if (len > 0) {
       const end = (tl.seq + len) >>> 0;
-      if (!this.hasSeq[k]) {
-        this.hasSeq[k] = 1;
-        this.nextSeq[k] = end;
-      } else if (((end - this.nextSeq[k]!) | 0) <= 0) {
+      if (!c.hasSeq[k]) {
+        c.hasSeq[k] = 1;
+        c.nextSeq[k] = end;
+      } else if (seqLE(end, c.nextSeq[k]!)) {
         // Nothing new: a retransmission, unless it is a keep-alive (one byte just below the
         // next sequence number) or a second copy of a packet already seen (same IP id).
-        const keepAlive = tl.payloadLen <= 1 && !syn && end === this.nextSeq[k];
+        const keepAlive = tl.payloadLen <= 1 && !syn && end === c.nextSeq[k];
         if (!keepAlive && !this.seenId(k, f)) {
           out |= A_RETRANSMISSION;
-          if (tl.payloadLen > 0) {
-            // Data retransmissions (SYN retries are the handshakes' business).
-            this.retrans[k]!++;
-            let r = this.retransFrames.get(k);
-            if (!r) this.retransFrames.set(k, (r = { from: f.src(), to: f.dst(), frames: [] }));
-            if (r.frames.length < this.maxFrames) r.frames.push(f.n);
-          }
+          // Data retransmissions (SYN retries are the handshakes' business).
+          if (tl.payloadLen > 0) this.retransmitted(f, k, end);
         }
-      } else this.nextSeq[k] = end;
+      } else c.nextSeq[k] = end;
     }
     this.remember(k, f);
     if (tl.payloadLen > 0) {
-      this.bytes[k] = this.bytes[k]! + tl.payloadLen;
-      this.lastDataTs[k] = f.ts;
-      if (tl.payloadLen > this.maxSeg[k]!) this.maxSeg[k] = tl.payloadLen;
+      c.bytes[k] = c.bytes[k]! + tl.payloadLen;
+      if (!c.firstDataTs[k]) c.firstDataTs[k] = ts;
+      c.lastDataTs[k] = ts;
+      c.lastDataFrame[k] = f.n;
+      if (tl.payloadLen > c.maxSeg[k]!) c.maxSeg[k] = tl.payloadLen;
+      if (f.d.data[f.ip!.start + 6]! & 0x40) c.df[k] = 1;
+      const p = c.ringPos[k]!;
+      const r = k * RECENT + p;
+      c.ringSeq[r] = tl.seq;
+      c.ringLen[r] = tl.payloadLen;
+      c.ringFrame[r] = f.n;
+      c.ringTs[r] = ts;
+      c.ringPos[k] = (p + 1) % RECENT;
     }
-    this.segments[k]!++;
-    if (flags & TCP_FIN) this.fin[k] = 1;
-    if (flags & TCP_RST) this.rst[k] = 1;
+    c.segments[k]!++;
+    if (flags & TCP_FIN && !c.finTs[k]) {
+      c.finTs[k] = ts;
+      if (!c.closeFrame[k]) c.closeFrame[k] = f.n;
+    }
+    if (flags & TCP_RST && !c.rstTs[k]) {
+      c.rstTs[k] = ts;
+      if (!c.closeFrame[k]) c.closeFrame[k] = f.n;
+    }
     if (syn) this.handshake(f, ack);
     else if (flags & TCP_RST) {
       const h = this.handshakes.get(id);
-      if (h && h.dir !== dir && !h.rst && !h.synacks.count) h.rst = { frame: f.n, ts: f.ts };
+      if (h && h.dir !== dir && !h.rst && !h.synacks.count) {
+        const sig = signature(TAG.RST, tl.seq, tl.ack, f.ipId());
+        h.rst = { frame: f.n, ts, sig };
+        this.sigs.add(sig, f.n, ts);
+      }
     }
     return out;
   }
 
+  /** An ACK for direction `k` up to `ack`: note the largest segment it acknowledges. */
+  private acknowledge(k: number, ack: number): void {
+    const c = this.c;
+    if (!c.hasAck[k] || seqLE(c.acked[k]!, ack)) c.acked[k] = ack;
+    c.hasAck[k] = 1;
+    for (let i = k * RECENT; i < (k + 1) * RECENT; i++) {
+      const l = c.ringLen[i]!;
+      if (l && seqLE((c.ringSeq[i]! + l) >>> 0, ack)) {
+        if (l > c.deliveredMax[k]!) c.deliveredMax[k] = l;
+        c.ringLen[i] = 0;
+      }
+    }
+  }
+
+  /** A data segment sent again: count it, and follow runs of the same segment. */
+  private retransmitted(f: Frame, k: number, end: number): void {
+    const c = this.c;
+    const tl = f.tl!;
+    c.retrans[k]!++;
+    let r = this.runs.get(k);
+    if (!r) {
+      r = { cur: { seq: -1, len: 0, count: 0, frames: [], times: [], df: false, outerDf: false, acked: false }, worst: null, frames: [], from: f.src(), to: f.dst() };
+      this.runs.set(k, r);
+    }
+    if (r.frames.length < this.maxFrames) r.frames.push(f.n);
+    let run = r.cur;
+    if (run.seq !== tl.seq) {
+      if (run.count && (!r.worst || run.count > r.worst.count)) r.worst = run;
+      run = { seq: tl.seq, len: tl.payloadLen, count: 0, frames: [], times: [], df: false, outerDf: false, acked: false };
+      r.cur = run;
+      // The original transmission, if it is still in the recent segments.
+      for (let i = k * RECENT; i < (k + 1) * RECENT; i++) {
+        if (c.ringSeq[i] === tl.seq && c.ringFrame[i] && c.ringFrame[i] !== f.n) {
+          run.count = 1;
+          run.frames.push(c.ringFrame[i]!);
+          run.times.push(c.ringTs[i]!);
+          break;
+        }
+      }
+    }
+    run.count++;
+    if (tl.payloadLen > run.len) run.len = tl.payloadLen;
+    if (run.frames.length < RUN_FRAMES) {
+      run.frames.push(f.n);
+      run.times.push(f.ts);
+    }
+    if (f.d.data[f.ip!.start + 6]! & 0x40) run.df = true;
+    if (f.outer) {
+      const oip = f.d.layers[f.d.layers[f.outer.layerIndex]!.ipIndex];
+      if (oip && oip.ipVersion === 4 && f.d.data[oip.start + 6]! & 0x40) run.outerDf = true;
+    }
+    void end;
+  }
+
   private closed(id: number): boolean {
-    return (this.fin[2 * id] === 1 && this.fin[2 * id + 1] === 1) || this.rst[2 * id] === 1 || this.rst[2 * id + 1] === 1;
+    const c = this.c;
+    return (c.finTs[2 * id]! > 0 && c.finTs[2 * id + 1]! > 0) || c.rstTs[2 * id]! > 0 || c.rstTs[2 * id + 1]! > 0;
   }
 
   private open(id: number, ts: number, dir: number): void {
-    this.stream[id] = this.nextStream++;
-    this.firstTs[id] = ts;
-    this.clientDir[id] = dir;
-    for (const k of [2 * id, 2 * id + 1]) {
-      this.hasSeq[k] = 0;
-      this.bytes[k] = 0;
-      this.segments[k] = 0;
-      this.retrans[k] = 0;
-      this.maxSeg[k] = 0;
-      this.lastDataTs[k] = 0;
-      this.fin[k] = 0;
-      this.rst[k] = 0;
-      this.recentPos[k] = 0;
-      this.recent.fill(0, k * RECENT, (k + 1) * RECENT);
-      this.retransFrames.delete(k);
-    }
+    if (this.c.stream[id]! >= 0) this.retire(id);
+    this.c.clear(id);
+    this.c.stream[id] = this.nextStream++;
+    this.c.firstTs[id] = ts;
+    this.c.clientDir[id] = dir;
+    this.runs.delete(2 * id);
+    this.runs.delete(2 * id + 1);
+    this.icmp.delete(id);
   }
 
   /** Was this IP id seen recently in this direction? (IPv6: the TCP timestamp stands in.) */
   private seenId(k: number, f: Frame): boolean {
     const id = (f.ipId() >= 0 ? f.ipId() + 1 : f.tl!.tsVal + 1) >>> 0;
-    for (let i = 0; i < RECENT; i++) if (this.recent[k * RECENT + i] === id) return true;
+    const r = this.c.recent;
+    for (let i = k * RECENT; i < (k + 1) * RECENT; i++) if (r[i] === id) return true;
     return false;
   }
 
   private remember(k: number, f: Frame): void {
     const id = (f.ipId() >= 0 ? f.ipId() + 1 : f.tl!.tsVal + 1) >>> 0;
-    const p = this.recentPos[k]!;
-    this.recent[k * RECENT + p] = id;
-    this.recentPos[k] = (p + 1) % RECENT;
+    const p = this.c.recentPos[k]!;
+    this.c.recent[k * RECENT + p] = id;
+    this.c.recentPos[k] = (p + 1) % RECENT;
   }
 
   private handshake(f: Frame, isAck: boolean): void {
@@ -226,67 +276,96 @@ export class TcpConversations {
     let h = this.handshakes.get(id);
     if (!isAck) {
       if (h && h.isn !== tl.seq) {
-        this.retire(h);
+        this.retireHandshake(h);
         h = undefined;
       }
       if (!h) {
-        h = {
-          flow: id,
-          client: f.src(),
-          server: f.dst(),
-          isn: tl.seq,
-          dir: f.dir,
-          attempts: new TxList(),
-          synacks: new TxList(),
-          rst: null,
-          icmp: [],
-        };
+        h = { flow: id, client: f.src(), server: f.dst(), isn: tl.seq, dir: f.dir, attempts: new TxList(), synacks: new TxList(), rst: null, icmp: [] };
         this.handshakes.set(id, h);
       }
-      const sig = signature(1, tl.seq, f.ipId(), tl.tsVal);
-      this.index(sig, f.n);
+      const sig = signature(TAG.SYN, tl.seq, f.ipId(), tl.tsVal);
+      this.sigs.add(sig, f.n, f.ts);
+      if (this.sigs.enabled && this.flowOfSyn.size < MAX_RETIRED * 16) this.flowOfSyn.set(sig, id);
       h.attempts.add(txOf(f, sig));
     } else if (h && h.dir !== f.dir && (tl.ack - 1) >>> 0 === h.isn) {
-      const sig = signature(2, tl.seq, f.ipId(), tl.tsVal);
-      this.index(sig, f.n);
+      const sig = signature(TAG.SYNACK, tl.seq, f.ipId(), tl.tsVal);
+      this.sigs.add(sig, f.n, f.ts);
       h.synacks.add(txOf(f, sig));
     }
   }
 
-  /** An ICMP error quoting a SYN of flow `flow`: the attempt was refused or unreachable. */
-  icmpError(flow: number, seq: number, f: Frame, type: number, code: number): void {
+  /** An ICMP error quoting a TCP packet of `flow` (seq `seq`): a refused SYN, or "fragmentation needed". */
+  icmpError(flow: number, seq: number, f: Frame, type: number, code: number, mtu: number): void {
+    const sig = signature(TAG.ICMP, seq, (type << 8) | code, f.ipId());
+    this.sigs.add(sig, f.n, f.ts);
+    const note: IcmpNote = {
+      frame: f.n,
+      ts: f.ts,
+      type,
+      code,
+      mtu,
+      from: f.srcAddr(),
+      seq,
+      sig,
+      ttl: f.ip?.ttl ?? -1,
+      outerTtl: outerTtl(f),
+    };
     const h = this.handshakes.get(flow);
-    if (h && h.isn === seq && h.icmp.length < this.maxFrames)
-      h.icmp.push({ frame: f.n, ts: f.ts, type, code, from: f.srcAddr() });
+    if (h && h.isn === seq && h.icmp.length < this.maxFrames) h.icmp.push(note);
+    let list = this.icmp.get(flow);
+    if (!list) this.icmp.set(flow, (list = []));
+    if (list.length < this.maxFrames) list.push(note);
   }
 
-  private retire(h: Handshake): void {
+  /** A handshake replaced by a new attempt on the same ports. */
+  private retireHandshake(h: Handshake): void {
     this.handshakes.delete(h.flow);
-    const worth = h.attempts.count > 1 || h.synacks.count > 1 || h.rst !== null || h.icmp.length > 0;
-    if (!worth) return;
-    if (this.retired.length < MAX_RETIRED) this.retired.push(h);
+    const s = connSummary(this, this.flows, h.flow, h, false);
+    if (!worth(s)) return;
+    if (this.retired.length < MAX_RETIRED) this.retired.push(s);
     else this.retiredDropped++;
+  }
+
+  /** Keep what is worth reporting of a flow that is going away. */
+  private retire(id: number): void {
+    const h = this.handshakes.get(id) ?? null;
+    this.handshakes.delete(id);
+    const s = connSummary(this, this.flows, id, h, false);
+    if (worth(s)) {
+      if (this.retired.length < MAX_RETIRED) this.retired.push(s);
+      else this.retiredDropped++;
+    }
   }
 
   /** The flow id is being recycled. */
   evict(id: number): void {
-    const h = this.handshakes.get(id);
-    if (h) this.retire(h);
-    this.stream[id] = -1;
-    for (const k of [2 * id, 2 * id + 1]) {
-      const r = this.retransFrames.get(k);
-      if (!r) continue;
-      if (this.retiredRetrans.length < MAX_RETIRED) this.retiredRetrans.push({ ...r, count: this.retrans[k]! });
-      else this.retiredDropped++;
-      this.retransFrames.delete(k);
+    if (this.c.stream[id]! >= 0) this.retire(id);
+    this.c.stream[id] = -1;
+    this.runs.delete(2 * id);
+    this.runs.delete(2 * id + 1);
+    this.icmp.delete(id);
+  }
+
+  /** Every connection worth reporting: retired ones, then the live ones. */
+  *connections(all = false): Iterable<ConnSummary> {
+    yield* this.retired;
+    for (let id = 0; id < this.c.stream.length; id++) {
+      if (this.c.stream[id]! < 0) continue;
+      const s = connSummary(this, this.flows, id, this.handshakes.get(id) ?? null, true);
+      if (all || worth(s)) yield s;
     }
   }
 
-  /** Every handshake: retired ones first, then the live ones. */
+  /** Every handshake: of retired connections, then the live ones. */
   *allHandshakes(): Iterable<Handshake> {
-    yield* this.retired;
+    for (const s of this.retired) if (s.handshake) yield s.handshake;
     yield* this.handshakes.values();
   }
 }
 
 export type { Tx };
+
+/** TTL of the tunnel's outer IP header around `f`, -1 when not tunnelled. */
+function outerTtl(f: Frame): number {
+  return f.outer ? (f.d.layers[f.d.layers[f.outer.layerIndex]!.ipIndex]?.ttl ?? -1) : -1;
+}

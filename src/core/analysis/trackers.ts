@@ -8,27 +8,30 @@ import { DnsTransactions } from './dns-tx';
 import { DEFAULT_MAX_FLOWS, FlowTable } from './flows';
 import { quotedIp, type Frame } from './frame';
 import { TcpConversations } from './tcp-conv';
+import { SigIndex } from './tx';
 
 /** Transmission signatures kept per capture (for two-capture matching). */
-const MAX_SIGS = 1 << 20;
+const MAX_SIGS = 1 << 18;
 
 export class Trackers {
   readonly flows: FlowTable;
   readonly tcp: TcpConversations;
   readonly dns: DnsTransactions;
-  /** Signatures of SYN, SYN-ACK and DNS transmissions -> frame number. */
-  readonly sigs = new Map<number, number>();
+  /** Signatures of SYN, SYN-ACK, RST, ICMP error and DNS transmissions (two-capture runs only). */
+  readonly sigs: SigIndex;
   lastTs = -Infinity;
 
-  constructor(maxFlows = DEFAULT_MAX_FLOWS, maxFrames = 500) {
+  /** `compare`: another capture will be matched against this one (index transmissions). */
+  constructor(maxFlows = DEFAULT_MAX_FLOWS, maxFrames = 500, compare = false) {
+    this.sigs = new SigIndex(compare, MAX_SIGS);
     this.flows = new FlowTable(maxFlows);
-    this.tcp = new TcpConversations(this.flows.capacity, this.sigs, maxFrames, MAX_SIGS);
-    this.dns = new DnsTransactions(this.sigs, maxFrames, MAX_SIGS);
+    this.tcp = new TcpConversations(this.flows, this.sigs, maxFrames);
+    this.dns = new DnsTransactions(this.sigs, maxFrames);
   }
 
-  /** Transmissions not indexed because the signature map was full. */
+  /** Transmissions not indexed because the signature index was full. */
   sigsDropped(): number {
-    return this.tcp.sigsDropped + this.dns.sigsDropped;
+    return this.sigs.dropped;
   }
 
   /** Update the trackers with a frame (after `f.set`). */
@@ -38,7 +41,7 @@ export class Trackers {
     if (tl.kind === K.TCP) {
       if (f.flow >= 0 && tl.hdrEnd - tl.start >= 20) {
         f.flags = this.tcp.update(f);
-        f.stream = this.tcp.stream[f.flow]!;
+        f.stream = this.tcp.c.stream[f.flow]!;
       }
     } else if (tl.kind === K.UDP) {
       const app = f.app;
@@ -49,15 +52,32 @@ export class Trackers {
     }
   }
 
-  /** An ICMP error quoting a packet: a refused DNS query, or a refused or unreachable SYN. */
+  /** ICMP "fragmentation needed" / "packet too big" seen (frames, capped), and the MTUs they announce. */
+  readonly pmtu: { frame: number; mtu: number; from: string }[] = [];
+
+  /**
+   * An ICMP error quoting a packet: a refused DNS query, a refused or unreachable SYN, or a
+   * "fragmentation needed" for a segment. A quoted tunnel packet is followed to the innermost
+   * quoted transport header (routers quote enough of a VXLAN packet to reach it).
+   */
   private icmpError(f: Frame, qi: number): void {
     const d = f.d;
-    const q = d.layers[qi + 1];
+    const icmp = f.tl!;
+    const v6 = icmp.kind === K.ICMPV6;
+    if ((!v6 && icmp.icmpType === 3 && icmp.icmpCode === 4) || (v6 && icmp.icmpType === 2)) {
+      if (this.pmtu.length < 500) this.pmtu.push({ frame: f.n, mtu: icmp.mtu, from: f.srcAddr() });
+    }
+    let ip = qi;
+    for (let i = qi + 1; i < d.nLayers; i++) {
+      const l = d.layers[i]!;
+      if ((l.kind === K.IPV4 || l.kind === K.IPV6) && !l.invalid) ip = i;
+    }
+    const q = d.layers[ip + 1];
     if (!q) return;
-    if (q.kind === K.UDP) this.dns.icmpError(f, f.tl!, qi);
+    if (q.kind === K.UDP) this.dns.icmpError(f, icmp, ip);
     else if (q.kind === K.TCP && q.hdrEnd - q.start >= 8) {
-      const flow = this.flows.lookup(d, d.layers[qi]!, q, f.ts, false);
-      if (flow >= 0) this.tcp.icmpError(flow, q.seq, f, f.tl!.icmpType, f.tl!.icmpCode);
+      const flow = this.flows.lookup(d, d.layers[ip]!, q, f.ts, false);
+      if (flow >= 0) this.tcp.icmpError(flow, q.seq, f, icmp.icmpType, icmp.icmpCode, icmp.mtu);
     }
   }
 }

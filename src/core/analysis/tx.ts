@@ -26,6 +26,35 @@ export interface Tx {
   sig: number;
 }
 
+/**
+ * Transmission signatures of one capture -> where and when they were seen, for matching against
+ * the other capture. Only kept when two captures are analysed, and bounded.
+ */
+export class SigIndex {
+  readonly frame = new Map<number, number>();
+  readonly ts = new Map<number, number>();
+  /** Signatures not indexed because the index was full. */
+  dropped = 0;
+
+  constructor(
+    readonly enabled: boolean,
+    private readonly max: number,
+  ) {}
+
+  add(sig: number, n: number, ts: number): void {
+    if (!this.enabled || this.frame.has(sig)) return;
+    if (this.frame.size >= this.max) {
+      this.dropped++;
+      return;
+    }
+    this.frame.set(sig, n);
+    this.ts.set(sig, ts);
+  }
+}
+
+/** Signature tags: what kind of transmission a signature identifies. */
+export const TAG = { SYN: 1, SYNACK: 2, DNS_QUERY: 3, DNS_RESPONSE: 4, RST: 7, ICMP: 8 } as const;
+
 /** A signature from a tag (S, A, D, R ...) and up to three 32-bit identity fields. */
 export function signature(tag: number, a: number, b: number, c: number): number {
   let h = Math.imul(tag + 0x9e3779b1, 0x85ebca6b) ^ (a >>> 0);

@@ -58,8 +58,13 @@ function finding(
   other: ReadonlyMap<number, number> | null,
   lang: Lang,
 ): DnsFinding | null {
-  const pending: Tx[] = [];
+  let pending: Tx[] = [];
   for (const list of g.pending.values()) pending.push(...list);
+  // Queries asked again and answered then are retried (dns-retried), not unanswered: only what
+  // is still pending after the group's last answer counts.
+  let last = -Infinity;
+  for (const a of g.answers.values()) last = Math.max(last, a.ts);
+  pending = pending.filter((p) => p.ts > last);
   if (!pending.length) return null;
   pending.sort((a, b) => a.ts - b.ts);
   // A lone query in the last second of the capture may simply not have been answered yet.
@@ -97,7 +102,7 @@ export const DNS_UNANSWERED = defineRule<null, DnsFinding>({
   kinds: ['dns-unanswered'],
   create: () => null,
   finish(_s, ctx) {
-    const other = ctx.other ? ctx.other.sigs : null;
+    const other = ctx.other ? ctx.other.sigs.frame : null;
     const out: DnsFinding[] = [];
     for (const g of ctx.trackers.dns.groups.values()) {
       const f = finding(g, ctx.cap, ctx.trackers.lastTs, other, ctx.lang);

@@ -10,14 +10,24 @@ import { SYN_RETRY } from './syn-retry';
 import { SYNACK_RETRY } from './synack-retry';
 import { TCP_RETRANSMISSION } from './tcp-retransmission';
 import { TUNNEL_CHECKSUM_BAD } from './tunnel-checksum-bad';
+import { CONNECTION_REFUSED } from './connection-refused';
+import { MTU_BLACKHOLE } from './mtu-blackhole';
+import { TRANSFER_STALLED } from './transfer-stalled';
+import { DNS_RETRIED } from './dns-retried';
+import { PATH_MTU } from './path-mtu';
 
 export const RULES: readonly Rule[] = [
   SYN_RETRY,
+  CONNECTION_REFUSED,
+  MTU_BLACKHOLE,
+  TRANSFER_STALLED,
   DNS_UNANSWERED,
+  DNS_RETRIED,
   TUNNEL_CHECKSUM_BAD,
   CHECKSUM_BAD,
   SYNACK_RETRY,
   TCP_RETRANSMISSION,
+  PATH_MTU,
   CHECKSUM_OFFLOAD,
 ];
 

@@ -27,6 +27,8 @@ export interface SynRetryFinding extends FindingBase {
   answerTs: number | null;
   /** SYN-ACKs seen before the last attempt: the server answered but the client never got it. */
   answersBeforeLastAttempt: number;
+  /** The SYN-ACK transmissions (with `delivered` in two-capture reports). */
+  answers: Attempt[];
   /** Two-capture reports: attempts also seen in the other capture. */
   delivered?: number;
   /** Offset (s) at which the sender gave up, when the capture shows it (outcome failed). */
@@ -70,7 +72,9 @@ export function synFinding(
   if (answer) outcome = answer.kind === 'synack' ? 'established' : 'reset';
   else {
     const due = nextAttemptOffset(m, offsets);
-    outcome = lastTs - first > due + tolerance(due) ? 'failed' : 'unknown';
+    // Linux ladders: `due` is already corrected for the drift seen, so only timer slack remains.
+    const slack = m.ladder === 'other' ? tolerance(due) : 0.35 + 0.02 * due;
+    outcome = lastTs - first > due + slack ? 'failed' : 'unknown';
     if (outcome === 'failed') gaveUp = round6(due);
   }
   const attemptList = att.map((a) => toAttempt(a, first, other));
@@ -91,6 +95,7 @@ export function synFinding(
     answerFrame: answer ? answer.frame : null,
     answerTs: answer ? answer.ts : null,
     answersBeforeLastAttempt: earlyAnswers,
+    answers: acks.map((a) => toAttempt(a, first, other)),
   };
   if (gaveUp !== undefined) f.gaveUpSec = gaveUp;
   if (other) f.delivered = attemptList.filter((a) => a.delivered).length;
@@ -101,7 +106,7 @@ export const SYN_RETRY = defineRule<null, SynRetryFinding>({
   kinds: ['syn-retry'],
   create: () => null,
   finish(_s, ctx) {
-    const other = ctx.other ? ctx.other.sigs : null;
+    const other = ctx.other ? ctx.other.sigs.frame : null;
     const out: SynRetryFinding[] = [];
     for (const h of ctx.trackers.tcp.allHandshakes()) {
       if (h.attempts.count < 2) continue;

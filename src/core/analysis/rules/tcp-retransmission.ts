@@ -29,32 +29,21 @@ export const TCP_RETRANSMISSION = defineRule<null, RetransmissionFinding>({
   kinds: ['tcp-retransmission'],
   create: () => null,
   finish(_s, ctx) {
-    const tcp = ctx.trackers.tcp;
     const out: RetransmissionFinding[] = [];
-    for (const [k, r] of tcp.retransFrames) {
-      const n = tcp.retrans[k]!;
-      out.push({
-        kind: 'tcp-retransmission',
-        severity: 'info',
-        title: TITLE[ctx.lang](r.from, r.to, n),
-        capture: ctx.cap,
-        frames: r.frames,
-        count: n,
-        client: r.from,
-        server: r.to,
-      });
-    }
-    for (const r of tcp.retiredRetrans) {
-      out.push({
-        kind: 'tcp-retransmission',
-        severity: 'info',
-        title: TITLE[ctx.lang](r.from, r.to, r.count),
-        capture: ctx.cap,
-        frames: r.frames,
-        count: r.count,
-        client: r.from,
-        server: r.to,
-      });
+    for (const s of ctx.trackers.tcp.connections()) {
+      for (const d of [s.c2s, s.s2c]) {
+        if (!d.retrans) continue;
+        out.push({
+          kind: 'tcp-retransmission',
+          severity: 'info',
+          title: TITLE[ctx.lang](d.from, d.to, d.retrans),
+          capture: ctx.cap,
+          frames: d.retransFrames,
+          count: d.retrans,
+          client: d.from,
+          server: d.to,
+        });
+      }
     }
     return out;
   },

@@ -5,11 +5,14 @@
 import type { FindingBase } from '../../report';
 import { s, type Lang } from '../i18n';
 import { defineRule } from '../rule';
+import { Deltas, type ErrorPattern } from './checksum-bad';
 
 export interface TunnelChecksumFinding extends FindingBase {
   kind: 'tunnel-checksum-bad';
   /** Total count (`frames` lists at most the first maxFrames). */
   count: number;
+  /** How the stored values differ from the correct ones (see checksum-bad.ts). */
+  pattern: ErrorPattern;
 }
 
 declare module '../../report' {
@@ -27,17 +30,19 @@ interface State {
   frames: number[];
   count: number;
   max: number;
+  deltas: Deltas;
 }
 
 export const TUNNEL_CHECKSUM_BAD = defineRule<State, TunnelChecksumFinding>({
   kinds: ['tunnel-checksum-bad'],
-  create: (env) => ({ frames: [], count: 0, max: env.maxFrames }),
+  create: (env) => ({ frames: [], count: 0, max: env.maxFrames, deltas: new Deltas() }),
   frame(st, f) {
     const d = f.d;
     for (let i = 0; i < d.nChecks; i++) {
       const c = d.checks[i]!;
       if (c.tunnelOuter && c.status === 'bad') {
         st.count++;
+        st.deltas.add(c.stored, c.computed);
         if (st.frames.length < st.max) st.frames.push(f.n);
       }
     }
@@ -52,6 +57,7 @@ export const TUNNEL_CHECKSUM_BAD = defineRule<State, TunnelChecksumFinding>({
         capture: ctx.cap,
         frames: st.frames,
         count: st.count,
+        pattern: st.deltas.pattern(),
       },
     ];
   },

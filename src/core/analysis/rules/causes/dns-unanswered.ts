@@ -3,10 +3,9 @@
  * with an ICMP error (then high confidence: the packets arrived, nothing listens or a firewall
  * rejects them).
  */
-import type { FindingOf } from '../../../report';
 import { icmpName, type Text } from '../../i18n';
 import type { CauseRule } from '../../rule';
-import { CAVEATS } from './common';
+import { CAVEATS, pick } from './common';
 
 declare module '../../../report' {
   interface CauseMap {
@@ -48,8 +47,9 @@ const T: Text<{
 export const DNS_UNANSWERED_CAUSE: CauseRule = {
   cause: 'dns-unanswered',
   wire: 3,
-  diagnose({ findings, lang, base }) {
-    const f = findings.find((x): x is FindingOf<'dns-unanswered'> => x.kind === 'dns-unanswered');
+  diagnose(ctx) {
+    const { findings, lang, base } = ctx;
+    const f = pick(ctx, 'dns-unanswered', (x) => (x.rejectedBy ? 1000 : 0) + x.queries)[0];
     if (!f) return null;
     const L = T[lang];
     const common = { ...base, cause: 'dns-unanswered' as const, evidenceCapture: f.capture, primaryFinding: findings.indexOf(f) };
@@ -67,6 +67,7 @@ export const DNS_UNANSWERED_CAUSE: CauseRule = {
           r.frames,
         ),
         evidence: [...f.frames, ...r.frames].sort((a, b) => a - b),
+        confirm: [],
         remedies: [L.refusedRemedy(f.server)],
       };
     }
@@ -76,7 +77,8 @@ export const DNS_UNANSWERED_CAUSE: CauseRule = {
       summary: L.summary(f.name, f.server, f.queries),
       evidence: f.frames.slice(),
       caveats: f.delivered === undefined ? [...base.caveats, CAVEATS[lang].singlePoint] : base.caveats,
-      remedies: [L.server(f.server), L.capture],
+      confirm: [L.server(f.server), L.capture],
+      remedies: [],
     };
   },
 };

@@ -4,11 +4,28 @@
  */
 import type { Cause } from '../../../report';
 import type { CauseRule } from '../../rule';
+import { CHECKSUM_ERRORS } from './checksum-errors';
+import { CONNECTION_REFUSED_CAUSE } from './connection-refused';
+import { DNS_DELAYED } from './dns-delayed';
 import { DNS_UNANSWERED_CAUSE } from './dns-unanswered';
+import { MTU_BLACKHOLE_CAUSE } from './mtu-blackhole';
 import { SYN_DROPPED } from './syn-dropped';
+import { SYNACK_LOST } from './synack-lost';
+import { TRANSFER_STALLED_CAUSE } from './transfer-stalled';
 import { VXLAN_CHECKSUM_DROP } from './vxlan-checksum-drop';
 
-export const CAUSES: readonly CauseRule[] = [VXLAN_CHECKSUM_DROP, SYN_DROPPED, DNS_UNANSWERED_CAUSE];
+/** In priority order: failures before slowness, explained loss before unexplained, evidence last. */
+export const CAUSES: readonly CauseRule[] = [
+  VXLAN_CHECKSUM_DROP,
+  CONNECTION_REFUSED_CAUSE,
+  SYNACK_LOST,
+  MTU_BLACKHOLE_CAUSE,
+  SYN_DROPPED,
+  TRANSFER_STALLED_CAUSE,
+  DNS_UNANSWERED_CAUSE,
+  DNS_DELAYED,
+  CHECKSUM_ERRORS,
+];
 
 /** Permalink code of a cause (0 for none); throws for a cause that is not in the list. */
 export function wireOf(cause: Cause): number {
