@@ -156,9 +156,16 @@ test.describe('large captures', () => {
     // with the worker itself it once took 54 ms. What must stay responsive is the page *while*
     // the worker decodes.
     await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks = []));
-    await page.waitForTimeout(1000);
+    await page.waitForTimeout(2000);
     const during = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-    expect(Math.max(0, ...during), 'main thread long tasks while decoding (ms)').toBeLessThan(50);
+    // Decoding on the main thread would fill it (long tasks most of the 2 s). What is left is
+    // progress rendering, which on a 2-core machine shared with the worker and the test runner
+    // can be stretched past 50 ms now and then (CI saw one of 54 ms): allow a little of that.
+    expect(
+      during.reduce((a, b) => a + b, 0),
+      'main thread time in long tasks while decoding (ms of 2000)',
+    ).toBeLessThan(200);
+    expect(Math.max(0, ...during), 'longest main thread task while decoding (ms)').toBeLessThan(150);
     await page.getByTestId('cancel').click();
     await expect(page.getByTestId('progress')).toHaveCount(0);
     await expect(page.getByTestId('notice')).toBeVisible();

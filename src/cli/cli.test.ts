@@ -134,6 +134,34 @@ describe('analyze CLI', () => {
     expect(rep.captures[0].errors[0].message).toMatch(/capture ends inside a record at byte \d+/);
   });
 
+  it('--fail-on CAUSE[,CAUSE...]|any: exit 3 when the diagnosis is one of them, for CI jobs', () => {
+    const F = join(ROOT, 'test/captures/netns/faults');
+    expect(run('--fail-on', 'any', eth0).code).toBe(3);
+    expect(run('--fail-on=vxlan-checksum-drop', eth0).code).toBe(3);
+    expect(run('--fail-on', 'synack-lost,connection-refused', eth0).code).toBe(0);
+    expect(run('--fail-on', 'synack-lost,connection-refused', join(F, 'refused-rst-client-eth0.pcap')).code).toBe(3);
+    // A healthy capture never fails, whatever the list.
+    expect(run('--fail-on', 'any', join(F, 'healthy-client-eth0.pcap')).code).toBe(0);
+    const bad = run('--fail-on', 'vxlan', eth0);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown cause vxlan .*vxlan-checksum-drop/);
+  });
+
+  it('text: the story of the cause, what to confirm first, where each capture point is', () => {
+    const F = join(ROOT, 'test/captures/netns/faults');
+    const out = run(join(F, 'mtu-blackhole-client-eth0.pcap'), join(F, 'mtu-blackhole-server-eth0.pcap')).out;
+    expect(out).toMatch(/== Diagnosis: mtu-blackhole \(confidence: high\) ==/);
+    expect(out).toMatch(/retransmission 1398 B/);
+    expect(out).toMatch(/Confirm first:\n- .*ping -M do -s/);
+    expect(out).toMatch(
+      /Where they were lost: between the two capture points \(closer to the client: mtu-blackhole-client-eth0\.pcap\)/,
+    );
+    expect(out).toMatch(/mtu-blackhole-server-eth0\.pcap: .*\[server's end, tunnel headers seen\]/);
+    const zh = run('--lang', 'zh', join(F, 'dns-delay-client-eth0.pcap')).out;
+    expect(zh).toMatch(/先确认/);
+    expect(zh).toMatch(/发送 AAAA/);
+  });
+
   it('exit 2 for usage errors', () => {
     expect(run().code).toBe(2);
     expect(run('--bogus', eth0).code).toBe(2);

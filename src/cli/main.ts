@@ -1,8 +1,9 @@
 /**
- * Command line: `npm run -s analyze -- [--json] [--frames] [--vxlan-port N]... [--lang en|zh] CAPTURE [CAPTURE2]`
+ * Command line: `npm run -s analyze -- [--json] [--frames] [--vxlan-port N]... [--lang en|zh] [--fail-on CAUSES] CAPTURE [CAPTURE2]`
  *
  * Exit status: 0 when the analysis ran (even partially), 1 when an input cannot be analysed at
- * all (one line on stderr), 2 for usage errors. Never a stack trace.
+ * all (one line on stderr), 2 for usage errors, 3 when the diagnosis is one of `--fail-on`'s
+ * causes (for CI jobs), 130 after Ctrl-C. Never a stack trace.
  */
 import { createReadStream, openSync, statSync, type Stats } from 'node:fs';
 import { Socket } from 'node:net';
@@ -12,21 +13,29 @@ import { FatalCaptureError } from '../core/errors';
 import type { Lang } from '../core/analysis/i18n';
 import { renderText } from '../core/text';
 import { errorText } from '../core/errors';
+import { CAUSES } from '../core/analysis/rules/causes';
+
+/** Cause names `--fail-on` accepts (from the cause list: a new cause is accepted at once). */
+const CAUSE_NAMES: string[] = CAUSES.map((c) => c.cause);
 
 /** Language of messages on stderr (set once the arguments are parsed). */
 let cliLang: Lang = 'en';
 
-const USAGE = `usage: npm run -s analyze -- [--json] [--frames] [--vxlan-port N]... [--lang en|zh] CAPTURE [CAPTURE2]
+const USAGE = `usage: npm run -s analyze -- [--json] [--frames] [--vxlan-port N]... [--lang en|zh] [--fail-on CAUSES] CAPTURE [CAPTURE2]
 
   --json          print the JSON report (version 1) on stdout
   --frames        include per-frame checksum detail (large)
   --vxlan-port N  also decode UDP port N as VXLAN (4789 and 8472 always are)
   --lang en|zh    language of titles, diagnosis and remedies (default en)
+  --fail-on CAUSES  exit 3 when the diagnosis is one of these causes (comma-separated), or any
+                  cause at all with \`any\`: ${CAUSE_NAMES.join(', ')}
   CAPTURE2        a second capture of the same traffic at another point (e.g. the receiver)
   CAPTURE may be - (standard input) or a pipe: tcpdump -w - ... | npm run -s analyze -- -
   Ctrl-C stops reading and prints the report of what was read (exit status 130).`;
 
 interface Args {
+  /** Causes that make the exit status 3; 'any' for every non-null cause. */
+  failOn: Set<string>;
   json: boolean;
   frames: boolean;
   ports: number[];
@@ -37,7 +46,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { json: false, frames: false, ports: [], lang: 'en', files: [] };
+  const a: Args = { failOn: new Set(), json: false, frames: false, ports: [], lang: 'en', files: [] };
   for (let i = 0; i < argv.length; i++) {
     const s = argv[i]!;
     if (s === '--json') a.json = true;
@@ -53,6 +62,18 @@ function parseArgs(argv: string[]): Args {
       if (v === 'en') a.lang = 'en';
       else if (v === 'zh' || v === 'zh-CN' || v === 'zh-cn') a.lang = 'zh';
       else throw new UsageError(`--lang must be en or zh, got ${v ?? 'nothing'}`);
+    } else if (s === '--fail-on' || s.startsWith('--fail-on=')) {
+      const v = s.includes('=') ? s.slice(s.indexOf('=') + 1) : argv[++i];
+      const list = (v ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      if (!list.length) throw new UsageError(`--fail-on needs causes (comma-separated) or any, got nothing`);
+      for (const c of list) {
+        if (c !== 'any' && !CAUSE_NAMES.includes(c))
+          throw new UsageError(`--fail-on: unknown cause ${c} (causes: any, ${CAUSE_NAMES.join(', ')})`);
+        a.failOn.add(c);
+      }
     } else if (s === '-h' || s === '--help') {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
@@ -167,7 +188,10 @@ async function main(): Promise<number> {
   } else if (args.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
   else process.stdout.write(renderText(report, args.lang, args.frames));
   // Interrupted: the (partial) report is out; say so in the exit status, as shells expect.
-  return interrupted ? 130 : 0;
+  if (interrupted) return 130;
+  const cause = report.diagnosis.cause;
+  if (cause !== null && (args.failOn.has('any') || args.failOn.has(cause))) return 3;
+  return 0;
 }
 
 // A reader that closes the pipe early (`| head`) is normal: stop quietly.

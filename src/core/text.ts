@@ -5,7 +5,9 @@
  */
 import { STATE_LABELS, type Lang } from './analysis/i18n';
 import { errorText } from './errors';
-import type { Attempt, FindingOf, Report } from './report';
+import type { Attempt, FindingOf, Lost, Report } from './report';
+import type { TimelinePoint } from './analysis/rule';
+import { timelineOf, type FindingTimeline } from './analysis/timeline';
 
 type SynRetryFinding = FindingOf<'syn-retry'>;
 type DnsFinding = FindingOf<'dns-unanswered'>;
@@ -32,6 +34,12 @@ const H = {
     answer: 'answer',
     packets: 'packets',
     errors: 'problems',
+    event: 'event',
+    where: 'capture',
+    confirm: 'Confirm first',
+    lost: 'Where they were lost',
+    side: { client: "client's end", server: "server's end", unknown: 'end unknown' },
+    tunnel: { outer: 'tunnel headers seen', inner: 'inside the tunnel', none: 'no tunnel headers' },
   },
   zh: {
     diagnosis: '诊断',
@@ -54,6 +62,12 @@ const H = {
     answer: '应答',
     packets: '个报文',
     errors: '问题',
+    event: '事件',
+    where: '抓包文件',
+    confirm: '先确认',
+    lost: '丢失位置',
+    side: { client: '客户端一侧', server: '服务端一侧', unknown: '位置未知' },
+    tunnel: { outer: '可见隧道首部', inner: '隧道内部', none: '无隧道首部' },
   },
 };
 
@@ -118,6 +132,11 @@ export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): strin
       ...(twoPoint ? [''] : []),
     ]);
   }
+  return table(rows);
+}
+
+/** Rows as aligned columns (CJK counted double width). */
+function table(rows: string[][]): string {
   const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c]!))));
   const pad = (x: string, n: number) => x + ' '.repeat(Math.max(0, n - displayWidth(x)));
   return (
@@ -134,6 +153,47 @@ export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): strin
   );
 }
 
+/** diagnosis.lost.where in words. */
+const LOST: Record<Lang, Record<Lost['where'], string> & { upstream(file: string): string }> = {
+  en: {
+    between: 'between the two capture points',
+    'after-both': 'after both capture points',
+    'return-path': "on the way back, between the server's point and the client's",
+    unknown: 'unknown',
+    upstream: (f) => `closer to the client: ${f}`,
+  },
+  zh: {
+    between: '两个抓包点之间',
+    'after-both': '两个抓包点之后',
+    'return-path': '返回途中，服务端抓包点与客户端抓包点之间',
+    unknown: '未知',
+    upstream: (f) => `靠近客户端的是：${f}`,
+  },
+};
+
+/** Names of timeline events. */
+const EVENT: Record<Lang, Record<TimelinePoint['kind'], string>> = {
+  en: { attempt: 'sent', answer: 'answer', retransmission: 'retransmission', end: 'end' },
+  zh: { attempt: '发送', answer: '应答', retransmission: '重传', end: '结束' },
+};
+
+/** Any rule's timeline as rows: offset, frame, where, what. */
+function storyText(t: FindingTimeline, r: Report, lang: Lang): string {
+  const h = H[lang];
+  const where = (lane: number) =>
+    r.captures.length > 1 && t.kind !== 'dns-retried' ? (r.captures[lane ? 1 - t.capture : t.capture]?.file ?? '') : '';
+  const rows = [[h.offset, h.frame, h.event, ...(r.captures.length > 1 ? [h.where] : [])]];
+  for (const p of [...t.points].sort((a, b) => a.offsetSec - b.offsetSec || a.lane - b.lane)) {
+    rows.push([
+      (Math.abs(p.offsetSec) < 0.0005 ? 0 : p.offsetSec).toFixed(3),
+      p.frame > 0 ? String(p.frame) : '',
+      `${EVENT[lang][p.kind]}${p.label ? ` ${STATE_LABELS[lang][p.label] ?? p.label}` : ''}`,
+      ...(r.captures.length > 1 ? [where(p.lane)] : []),
+    ]);
+  }
+  return table(rows);
+}
+
 /** Render the whole report as text. */
 export function renderText(r: Report, lang: Lang, withFrames = false): string {
   const h = H[lang];
@@ -144,7 +204,22 @@ export function renderText(r: Report, lang: Lang, withFrames = false): string {
   const primary = d.primaryFinding >= 0 ? r.findings[d.primaryFinding] : undefined;
   if (primary && (primary.kind === 'syn-retry' || primary.kind === 'dns-unanswered')) {
     s += `\n${h.timeline}: ${primary.title}\n` + timelineText(primary, lang);
+    const t = primary.kind === 'syn-retry' ? timelineOf(r, d.primaryFinding) : null;
+    // The table above shows the attempts and the final answer; add earlier answers and the give-up.
+    const last = primary.kind === 'syn-retry' ? primary.answerFrame : null;
+    const more = t
+      ? t.points.filter((p) => p.kind === 'end' || (p.kind === 'answer' && !(p.lane === 0 && p.frame === last)))
+      : [];
+    if (t && more.length) s += storyText({ ...t, points: more }, r, lang);
+  } else if (primary) {
+    const t = timelineOf(r, d.primaryFinding);
+    if (t) s += `\n${h.timeline}: ${primary.title}\n` + storyText(t, r, lang);
   }
+  if (d.lost) {
+    const up = r.captures[d.lost.upstream]?.file;
+    s += `${h.lost}: ${LOST[lang][d.lost.where]}${up ? ` (${LOST[lang].upstream(up)})` : ''}\n`;
+  }
+  if (d.confirm.length) s += `\n${h.confirm}:\n` + d.confirm.map((x) => wrap(`- ${x}`, '  ')).join('\n') + '\n';
   if (d.remedies.length) s += `\n${h.remedies}:\n` + d.remedies.map((x) => wrap(`- ${x}`, '  ')).join('\n') + '\n';
   if (d.caveats.length) s += `\n${h.caveats}:\n` + d.caveats.map((x) => wrap(`- ${x}`, '  ')).join('\n') + '\n';
   if (r.findings.length) {
@@ -156,7 +231,8 @@ export function renderText(r: Report, lang: Lang, withFrames = false): string {
   }
   s += `\n== ${h.captures} ==\n`;
   for (const c of r.captures) {
-    s += `${c.file}: ${c.format}${c.compressed ? ' (gzip)' : ''}, ${CELL[lang].linkTypes} ${c.linkTypes.join(', ') || '-'}, ${c.packets} ${h.packets}, ${c.bytes} ${CELL[lang].bytes}\n`;
+    const at = c.side && c.packets ? ` [${h.side[c.side]}, ${h.tunnel[c.tunnel ?? 'none']}]` : '';
+    s += `${c.file}: ${c.format}${c.compressed ? ' (gzip)' : ''}, ${CELL[lang].linkTypes} ${c.linkTypes.join(', ') || '-'}, ${c.packets} ${h.packets}, ${c.bytes} ${CELL[lang].bytes}${at}\n`;
     for (const e of c.errors) s += `    ${h.errors}: ${errorText(e, lang)}\n`;
   }
   s += `\n== ${h.checksums} ==\n`;

@@ -1,4 +1,4 @@
-/** The diagnosis panel: cause, summary, confidence, evidence frames, remedies with copy buttons. */
+/** The diagnosis panel: cause, summary, confidence, evidence frames, what to confirm first and the remedies, with copy buttons. */
 import { useShallow } from 'zustand/react/shallow';
 import { useState, type JSX } from 'react';
 import type { Report } from '../core/report';
@@ -81,6 +81,16 @@ export function Diagnosis({ report }: { report: Report }): JSX.Element {
           ))}
           {report.captures.length > 1 && <span className="muted"> ({report.captures[d.evidenceCapture]?.file})</span>}
         </div>
+      )}
+      {d.confirm.length > 0 && (
+        <>
+          <h3>{S.confirm}</h3>
+          <ol className="remedies confirm" data-testid="confirm">
+            {d.confirm.map((r, i) => (
+              <Remedy key={i} text={r} />
+            ))}
+          </ol>
+        </>
       )}
       {d.remedies.length > 0 && (
         <>

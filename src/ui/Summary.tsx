@@ -105,6 +105,12 @@ export function ChecksumTable({ report }: { report: Report }): JSX.Element {
           <li key={i}>
             <b>{c.file}</b> · {c.format}
             {c.compressed ? ' (gzip)' : ''} · {c.packets} {S.packets} · link {c.linkTypes.join(', ') || '–'}
+            {c.side && c.packets > 0 && (
+              <span className="muted" data-testid="capture-point" data-side={c.side} data-tunnel={c.tunnel ?? 'none'}>
+                {' '}
+                · {S.side[c.side]}, {S.tunnelPos[c.tunnel ?? 'none']}
+              </span>
+            )}
             {c.errors.length > 0 && (
               <ul className="file-errors" data-testid="file-errors">
                 {c.errors.map((e, k) => (

@@ -12,7 +12,8 @@ import type { Attempt, FindingOf, Report } from '../core/report';
 type SynRetryFinding = FindingOf<'syn-retry'>;
 type DnsFinding = FindingOf<'dns-unanswered'>;
 import { strings } from './i18n';
-import { Marker, Swatch } from './palette';
+import { Marker, STATE_COLOR, Swatch } from './palette';
+import { timelineFindings, timelineOf, type FindingTimeline } from '../core/analysis/timeline';
 import { useApp } from './store';
 
 interface Point {
@@ -36,20 +37,35 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
     useShallow((s) => ({ lang: s.lang, finding: s.finding, selectFinding: s.selectFinding, selectFrame: s.selectFrame })),
   );
   const S = strings(lang);
-  const retries = report.findings
-    .map((f, i) => ({ f, i }))
-    .filter(
-      (x): x is { f: SynRetryFinding | DnsFinding; i: number } => x.f.kind === 'syn-retry' || x.f.kind === 'dns-unanswered',
-    );
-  const cur = report.findings[finding];
-  const f = cur && (cur.kind === 'syn-retry' || cur.kind === 'dns-unanswered') ? cur : retries[0]?.f;
-  if (!f)
+  const withTimeline = timelineFindings(report);
+  const shown = withTimeline.includes(finding) ? finding : (withTimeline[0] ?? -1);
+  const cur = report.findings[shown];
+  const picker =
+    withTimeline.length > 1 ? (
+      <select aria-label={S.findings} value={shown} onChange={(e) => selectFinding(Number(e.target.value))}>
+        {withTimeline.map((i) => (
+          <option key={i} value={i}>
+            {report.findings[i]!.title}
+          </option>
+        ))}
+      </select>
+    ) : null;
+  if (!cur)
     return (
       <section className="panel timeline" aria-label={S.timeline}>
         <h2>{S.timeline}</h2>
         <p className="muted">{S.noTimeline}</p>
       </section>
     );
+  if (cur.kind !== 'syn-retry' && cur.kind !== 'dns-unanswered') {
+    const t = timelineOf(report, shown);
+    return t ? <StoryChart report={report} t={t} picker={picker} /> : <></>;
+  }
+  const f: SynRetryFinding | DnsFinding = cur;
+  // Every SYN-ACK (the server retrying its answer when they are lost on the way back), at both
+  // points, and the give-up of a failed ladder, from the rule's own timeline.
+  const story = f.kind === 'syn-retry' ? timelineOf(report, shown) : null;
+  const gaveUp = story?.points.find((p) => p.kind === 'end')?.offsetSec ?? null;
   // A second lane when the analysis compared the two captures (they share traffic).
   const twoLanes = report.captures.length === 2 && f.delivered !== undefined;
   const first = f.attemptList[0]!.ts;
@@ -64,16 +80,20 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
   const other: Point[] = twoLanes
     ? f.attemptList.map((a, i) => ({ x: a.offsetSec, y: 0, kind: 'other', attempt: a, index: i, findingKind: f.kind }))
     : [];
-  const answer: Point[] =
-    // Drawn just above the lane so it never hides the attempt it answers.
-    f.kind === 'syn-retry' && f.answerTs !== null
-      ? [{ x: f.answerTs - first, y: 1.32, kind: 'answer', index: -1, findingKind: f.kind }]
+  const answer: Point[] = story
+    ? // Drawn just above (or below, for the other capture) the lane so it never hides an attempt.
+      story.points
+        .filter((p) => p.kind === 'answer' && (p.lane === 0 || twoLanes))
+        .map((p) => ({ x: p.offsetSec, y: p.lane === 0 ? 1.32 : -0.32, kind: 'answer', index: p.frame, findingKind: f.kind }))
+    : f.kind === 'syn-retry' && f.answerTs !== null
+      ? [{ x: f.answerTs - first, y: 1.32, kind: 'answer', index: f.answerFrame ?? -1, findingKind: f.kind }]
       : [];
   const expected = f.expectedOffsets.filter((x) => x > 0);
   const maxX = Math.max(
     ...pts.map((p) => p.x),
     ...answer.map((p) => p.x),
     ...(expected.length ? [Math.min(expected[expected.length - 1]!, Math.max(...pts.map((p) => p.x)) * 1.15 + 1)] : [1]),
+    ...(gaveUp !== null ? [gaveUp] : []),
   );
   const names = report.captures.map((c) => c.file);
 
@@ -88,7 +108,7 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
         return `${p.cx + rr * Math.cos(ang)},${p.cy + rr * Math.sin(ang)}`;
       }).join(' ');
       return (
-        <g data-testid="answer-marker" data-offset-sec={p.payload.x.toFixed(6)}>
+        <g data-testid="answer-marker" data-offset-sec={p.payload.x.toFixed(6)} data-lane={p.payload.y > 0.5 ? 0 : 1}>
           <polygon points={star} fill="var(--c-answer)" stroke="var(--bg)" strokeWidth={1} />
         </g>
       );
@@ -134,7 +154,8 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
     if (p.kind === 'answer' && f.kind === 'syn-retry') {
       return (
         <div className="tip">
-          <b>{f.outcome === 'reset' ? S.reset : S.answer}</b> · {S.frame} {f.answerFrame} · +{p.x.toFixed(3)} s
+          <b>{f.outcome === 'reset' ? S.reset : S.answer}</b> · {S.frame} {p.index} · +{p.x.toFixed(3)} s
+          {twoLanes ? ` · ${p.y > 0.5 ? 'A' : 'B'}` : ''}
         </div>
       );
     }
@@ -172,19 +193,7 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
     <section className="panel timeline" aria-label={S.timeline}>
       <div className="panel-head">
         <h2>{S.timeline}</h2>
-        {retries.length > 1 && (
-          <select
-            aria-label={S.findings}
-            value={report.findings.indexOf(f)}
-            onChange={(e) => selectFinding(Number(e.target.value))}
-          >
-            {retries.map(({ f: x, i }) => (
-              <option key={i} value={i}>
-                {x.title}
-              </option>
-            ))}
-          </select>
-        )}
+        {picker}
       </div>
       <p className="finding-title">{f.title}</p>
       <div className="chart" style={{ height: twoLanes ? 220 : 170 }} data-testid="timeline-chart">
@@ -214,6 +223,19 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
               stroke="var(--muted)"
               tick={{ fill: 'var(--muted)', fontSize: 12 }}
             />
+            {gaveUp !== null && (
+              <ReferenceLine
+                x={gaveUp}
+                stroke="var(--c-bad)"
+                strokeWidth={2}
+                label={{
+                  value: `ETIMEDOUT ${Math.round(gaveUp)}s`,
+                  position: 'insideTopRight',
+                  fill: 'var(--c-bad)',
+                  fontSize: 11,
+                }}
+              />
+            )}
             {expected.map((x) => (
               <ReferenceLine
                 key={x}
@@ -233,6 +255,11 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
       {twoLanes && (
         <p className="lanes muted">
           A = {S.lane(0, names[f.capture] ?? '')} · B = {S.lane(1, names[1 - f.capture] ?? '')}
+        </p>
+      )}
+      {gaveUp !== null && (
+        <p className="gave-up" data-testid="give-up" data-offset-sec={gaveUp.toFixed(6)}>
+          {S.gaveUp(gaveUp)}
         </p>
       )}
       <div className="legend" aria-hidden="true">
@@ -283,6 +310,168 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
               </td>
               <td>{S.states[a.innerChecksum] ?? a.innerChecksum}</td>
               {twoLanes && <td>{a.delivered ? `✓ ${S.frame} ${a.otherFrame}` : `✗ ${S.lost}`}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** One point of a cause's story, placed on its lane. */
+interface StoryPoint {
+  x: number;
+  y: number;
+  kind: string;
+  frame: number;
+  label: string;
+  lane: 0 | 1;
+}
+
+/**
+ * Any finding's story from its rule's timeline: attempts as circles (or checksum-state shapes),
+ * answers as stars, retransmissions as squares labelled with their size, the end (give-up, the
+ * receiver closing) as a line. Lane 1 is the other capture, or DNS's parallel query.
+ */
+function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline; picker: JSX.Element | null }): JSX.Element {
+  const { lang, selectFrame } = useApp(useShallow((s) => ({ lang: s.lang, selectFrame: s.selectFrame })));
+  const S = strings(lang);
+  const twoLanes = t.points.some((p) => p.lane === 1);
+  const pts: StoryPoint[] = t.points
+    .filter((p) => p.kind !== 'end')
+    .map((p) => ({
+      x: Math.max(0, p.offsetSec),
+      y: p.lane === 0 ? 1 : 0,
+      kind: p.kind,
+      frame: p.frame,
+      label: p.label,
+      lane: p.lane,
+    }));
+  const ends = t.points.filter((p) => p.kind === 'end');
+  const maxX = Math.max(1, ...t.points.map((p) => p.offsetSec));
+  const capOf = (lane: number) => (lane === 1 && t.kind !== 'dns-retried' ? 1 - t.capture : t.capture);
+  const laneName = (i: number) => S.storyLane(t.kind, i, report.captures[capOf(i)]?.file ?? '');
+  const shape = (props: unknown): JSX.Element => {
+    const { cx, cy, payload: p } = props as { cx: number; cy: number; payload: StoryPoint };
+    const open = () => void selectFrame(capOf(p.lane), p.frame);
+    let mark: JSX.Element;
+    if (p.kind === 'answer') {
+      const star = Array.from({ length: 10 }, (_, k) => {
+        const ang = (Math.PI / 5) * k - Math.PI / 2;
+        const rr = k % 2 ? 9 / 2.3 : 9;
+        return `${cx + rr * Math.cos(ang)},${cy + rr * Math.sin(ang)}`;
+      }).join(' ');
+      mark = <polygon points={star} fill="var(--c-answer)" stroke="var(--bg)" strokeWidth={1} />;
+    } else if (p.kind === 'retransmission') mark = <rect x={cx - 6} y={cy - 6} width={12} height={12} fill="var(--c-bad)" />;
+    else if (STATE_COLOR[p.label]) mark = <Marker state={p.label} cx={cx} cy={cy} />;
+    else mark = <circle cx={cx} cy={cy} r={7} fill="var(--fg)" />;
+    return (
+      <g
+        data-testid="story-point"
+        data-kind={p.kind}
+        data-lane={p.lane}
+        data-offset-sec={p.x.toFixed(6)}
+        data-label={p.label}
+        tabIndex={0}
+        role="button"
+        style={{ cursor: 'pointer' }}
+        aria-label={`${S.events[p.kind]} ${p.label}: +${p.x.toFixed(3)} s, ${S.frame} ${p.frame}`}
+        onClick={open}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            open();
+          }
+        }}
+      >
+        {mark}
+      </g>
+    );
+  };
+  const rows = [...t.points].sort((a, b) => a.offsetSec - b.offsetSec || a.lane - b.lane);
+  return (
+    <section className="panel timeline" aria-label={S.timeline} data-testid="story" data-kind={t.kind}>
+      <div className="panel-head">
+        <h2>{S.timeline}</h2>
+        {picker}
+      </div>
+      <p className="finding-title">{t.title}</p>
+      <div className="chart" style={{ height: twoLanes ? 220 : 170 }} data-testid="timeline-chart">
+        <ResponsiveContainer
+          width="100%"
+          height="100%"
+          initialDimension={{ width: estimateWidth(), height: twoLanes ? 220 : 170 }}
+        >
+          <ScatterChart margin={{ top: 18, right: 24, bottom: 28, left: twoLanes ? 90 : 12 }}>
+            <CartesianGrid stroke="var(--grid)" vertical={false} />
+            <XAxis
+              type="number"
+              dataKey="x"
+              domain={[0, Math.ceil(maxX * 1.05 + 0.5)]}
+              stroke="var(--muted)"
+              tick={{ fill: 'var(--muted)', fontSize: 12 }}
+              label={{ value: S.storyOffset, position: 'insideBottom', offset: -16, fill: 'var(--muted)', fontSize: 12 }}
+            />
+            <YAxis
+              type="number"
+              dataKey="y"
+              domain={twoLanes ? [-0.6, 1.6] : [0.4, 1.6]}
+              ticks={twoLanes ? [0, 1] : [1]}
+              tickFormatter={(v: number) => (twoLanes ? (v === 1 ? 'A' : 'B') : '')}
+              width={twoLanes ? 20 : 1}
+              stroke="var(--muted)"
+              tick={{ fill: 'var(--muted)', fontSize: 12 }}
+            />
+            {ends.map((p, i) => (
+              <ReferenceLine
+                key={i}
+                x={p.offsetSec}
+                stroke="var(--c-bad)"
+                strokeWidth={2}
+                label={{
+                  value: `${p.label || S.events.end} ${p.offsetSec.toFixed(1)}s`,
+                  position: 'insideTopRight',
+                  fill: 'var(--c-bad)',
+                  fontSize: 11,
+                }}
+              />
+            ))}
+            <Scatter data={pts} shape={shape} isAnimationActive={false} />
+          </ScatterChart>
+        </ResponsiveContainer>
+      </div>
+      {twoLanes && (
+        <p className="lanes muted">
+          A = {laneName(0)} · B = {laneName(1)}
+        </p>
+      )}
+      <table className="attempts">
+        <caption className="sr-only">{S.timeline}</caption>
+        <thead>
+          <tr>
+            <th>+s</th>
+            <th>{S.frame}</th>
+            <th>{S.event}</th>
+            {twoLanes && <th>{S.captures}</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((p, i) => (
+            <tr key={i} data-testid="story-row" data-kind={p.kind}>
+              <td className="num">{Math.max(0, p.offsetSec).toFixed(3)}</td>
+              <td>
+                {p.frame > 0 ? (
+                  <button className="link" onClick={() => void selectFrame(capOf(p.lane), p.frame)}>
+                    {p.frame}
+                  </button>
+                ) : (
+                  '–'
+                )}
+              </td>
+              <td>
+                {S.events[p.kind]} {S.states[p.label] ?? p.label}
+              </td>
+              {twoLanes && <td>{p.lane === 0 ? 'A' : 'B'}</td>}
             </tr>
           ))}
         </tbody>

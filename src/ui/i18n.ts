@@ -97,9 +97,27 @@ const en = {
   privacy: 'Runs entirely in your browser: the capture is never uploaded.',
   rate: (mbps: number) => `${mbps.toFixed(1)} MB/s`,
   matches: (n: number, total: number) => `${n} of ${total}`,
-  noTimeline: 'No retried connection or unanswered query to draw.',
+  noTimeline: 'No retried, refused or stalled connection and no slow or unanswered query to draw.',
+  storyOffset: 'Seconds since the first point',
+  events: { attempt: 'sent', answer: 'answer', retransmission: 'retransmission', end: 'end' } as Record<string, string>,
+  event: 'Event',
+  storyLane: (kind: string, i: number, name: string) =>
+    kind === 'dns-retried'
+      ? i === 0
+        ? 'the delayed query'
+        : 'the parallel query'
+      : `${i === 0 ? 'Capture A' : 'Capture B'}: ${name}`,
+  gaveUp: (sec: number) => `The client gave up (ETIMEDOUT) about ${Math.round(sec)} s after the first SYN.`,
+  confirm: 'Confirm first',
+  side: { client: "client's end", server: "server's end", unknown: 'end unknown' } as Record<string, string>,
+  tunnelPos: { outer: 'tunnel headers seen', inner: 'inside the tunnel', none: 'no tunnel headers' } as Record<string, string>,
   kinds: {
     'syn-retry': 'SYN retries',
+    'connection-refused': 'Refused',
+    'mtu-blackhole': 'MTU black hole',
+    'transfer-stalled': 'Stalled transfer',
+    'dns-retried': 'DNS retried',
+    'path-mtu': 'Path MTU',
     'dns-unanswered': 'Unanswered DNS',
     'tunnel-checksum-bad': 'Bad tunnel checksums',
     'checksum-bad': 'Bad checksums',
@@ -197,9 +215,23 @@ const zh: Strings = {
   privacy: '完全在浏览器中运行：抓包文件不会被上传。',
   rate: (mbps: number) => `${mbps.toFixed(1)} MB/秒`,
   matches: (n: number, total: number) => `${n} / ${total}`,
-  noTimeline: '没有需要绘制的重传连接或无应答查询。',
+  noTimeline: '没有需要绘制的重传、被拒绝或停滞的连接，也没有缓慢或无应答的查询。',
+  storyOffset: '距第一个点的秒数',
+  events: { attempt: '发送', answer: '应答', retransmission: '重传', end: '结束' },
+  event: '事件',
+  storyLane: (kind: string, i: number, name: string) =>
+    kind === 'dns-retried' ? (i === 0 ? '被延迟的查询' : '并行的查询') : `${i === 0 ? '抓包 A' : '抓包 B'}：${name}`,
+  gaveUp: (sec: number) => `客户端在第一个 SYN 之后约 ${Math.round(sec)} 秒放弃（ETIMEDOUT）。`,
+  confirm: '先确认',
+  side: { client: '客户端一侧', server: '服务端一侧', unknown: '位置未知' },
+  tunnelPos: { outer: '可见隧道首部', inner: '隧道内部', none: '无隧道首部' },
   kinds: {
     'syn-retry': 'SYN 重传',
+    'connection-refused': '连接被拒绝',
+    'mtu-blackhole': 'MTU 黑洞',
+    'transfer-stalled': '传输停滞',
+    'dns-retried': 'DNS 重试',
+    'path-mtu': '路径 MTU',
     'dns-unanswered': 'DNS 无应答',
     'tunnel-checksum-bad': '隧道校验和错误',
     'checksum-bad': '校验和错误',

@@ -4,7 +4,13 @@
  * per direction. No object per flow, nothing allocated per packet.
  */
 
-type Ctor = Float64ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor | Int8ArrayConstructor | Int16ArrayConstructor;
+type Ctor =
+  | Float64ArrayConstructor
+  | Uint32ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint8ArrayConstructor
+  | Int8ArrayConstructor
+  | Int16ArrayConstructor;
 
 /** One column: its array type, slots per flow, and the value of an unused slot. */
 export interface ColumnSpec {

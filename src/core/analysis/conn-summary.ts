@@ -114,7 +114,7 @@ export function connSummary(t: TcpConversations, flows: FlowTable, id: number, h
     let worst = runs ? runs.worst : null;
     if (runs && runs.cur.count && (!worst || runs.cur.count > worst.count)) worst = runs.cur;
     const allAcked = !c.hasSeq[k] || (c.hasAck[k] === 1 && ((c.nextSeq[k]! - c.acked[k]!) | 0) <= (c.finTs[k] ? 1 : 0));
-    if (worst) worst = { ...worst, acked: c.hasAck[k] === 1 && (((worst.seq + worst.len) >>> 0) - c.acked[k]!) <= 0 };
+    if (worst) worst = { ...worst, acked: c.hasAck[k] === 1 && ((worst.seq + worst.len) >>> 0) - c.acked[k]! <= 0 };
     return {
       from: flows.endpoint(id, d),
       to: flows.endpoint(id, 1 - d),

@@ -93,7 +93,6 @@ export class DnsTransactions {
   /** Groups not created because of the bound. */
   dropped = 0;
 
-
   constructor(
     readonly sigs: SigIndex,
     private readonly maxFrames: number,

@@ -127,7 +127,10 @@ describe('what each fault says, against what the client saw', () => {
     expect(rst.diagnosis.summary).toMatch(/RST/);
     expect(scenario('refused-icmp').clientResult.errno).toBe('EHOSTUNREACH');
     const icmp = await run(['refused-icmp-server-flannel1.pcap']);
-    expect(icmp.findings.find((x) => x.kind === 'connection-refused')).toMatchObject({ answer: 'icmp-admin-prohibited', server: '10.244.1.1:8081' });
+    expect(icmp.findings.find((x) => x.kind === 'connection-refused')).toMatchObject({
+      answer: 'icmp-admin-prohibited',
+      server: '10.244.1.1:8081',
+    });
     expect(icmp.diagnosis.remedies.join('\n')).toMatch(/NetworkPolicy/);
   });
 

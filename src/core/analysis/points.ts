@@ -18,7 +18,6 @@
  */
 import type { Trackers } from './trackers';
 
-
 export type Side = 'client' | 'server' | 'unknown';
 export type TunnelPos = 'outer' | 'inner' | 'none';
 
@@ -79,7 +78,7 @@ function pairs(t: Trackers): [number, number][] {
   for (const h of t.tcp.allHandshakes()) {
     const acks = h.synacks.list;
     const syns = h.attempts.list;
-    const ans = acks[0] ?? (h.rst ? { ts: h.rst.ts, sig: h.rst.sig } : h.icmp[0] ?? null);
+    const ans = acks[0] ?? (h.rst ? { ts: h.rst.ts, sig: h.rst.sig } : (h.icmp[0] ?? null));
     if (!ans) continue;
     let req = syns[0];
     for (const x of syns) if (x.ts <= ans.ts) req = x;
@@ -138,7 +137,16 @@ export function locate(trackers: Trackers[], overlap: number): Points {
   if (trackers.length !== 2 || overlap <= 0) return { sides, tunnels, upstream: -1, sameHost: false };
   const [a, b] = trackers as [Trackers, Trackers];
   const o = order(a, b);
-  const upstream = o > 0 ? 0 : o < 0 ? 1 : sides[0] === 'client' && sides[1] !== 'client' ? 0 : sides[1] === 'client' && sides[0] !== 'client' ? 1 : -1;
+  const upstream =
+    o > 0
+      ? 0
+      : o < 0
+        ? 1
+        : sides[0] === 'client' && sides[1] !== 'client'
+          ? 0
+          : sides[1] === 'client' && sides[0] !== 'client'
+            ? 1
+            : -1;
   // One point inside the tunnel of the other: the same transmissions, without tunnel headers.
   for (const i of [0, 1]) if (tunnels[i] === 'none' && tunnels[1 - i] === 'outer') tunnels[i] = 'inner';
   const sameHost = sides[0] !== 'unknown' && sides[0] === sides[1];
@@ -154,4 +162,3 @@ export function locate(trackers: Trackers[], overlap: number): Points {
   }
   return { sides, tunnels, upstream, sameHost: sides[0] !== 'unknown' && sides[0] === sides[1] };
 }
-

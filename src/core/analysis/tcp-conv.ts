@@ -128,7 +128,8 @@ export class TcpConversations {
     } else if (syn) {
       c.lastSynAckTs[id] = ts;
       if (c.lastSynTs[id]) c.synAckDelay[id] = ts - c.lastSynTs[id]!;
-    } else if (ack && c.ackDelay[id]! < 0 && c.lastSynAckTs[id] && dir === c.clientDir[id]) c.ackDelay[id] = ts - c.lastSynAckTs[id]!;
+    } else if (ack && c.ackDelay[id]! < 0 && c.lastSynAckTs[id] && dir === c.clientDir[id])
+      c.ackDelay[id] = ts - c.lastSynAckTs[id]!;
     if (ack) this.acknowledge(o, tl.ack);
     let out = 0;
     const len = tl.payloadLen + (syn ? 1 : 0) + (flags & TCP_FIN ? 1 : 0);
@@ -206,7 +207,13 @@ export class TcpConversations {
     c.retrans[k]!++;
     let r = this.runs.get(k);
     if (!r) {
-      r = { cur: { seq: -1, len: 0, count: 0, frames: [], times: [], df: false, outerDf: false, acked: false }, worst: null, frames: [], from: f.src(), to: f.dst() };
+      r = {
+        cur: { seq: -1, len: 0, count: 0, frames: [], times: [], df: false, outerDf: false, acked: false },
+        worst: null,
+        frames: [],
+        from: f.src(),
+        to: f.dst(),
+      };
       this.runs.set(k, r);
     }
     if (r.frames.length < this.maxFrames) r.frames.push(f.n);
@@ -280,7 +287,17 @@ export class TcpConversations {
         h = undefined;
       }
       if (!h) {
-        h = { flow: id, client: f.src(), server: f.dst(), isn: tl.seq, dir: f.dir, attempts: new TxList(), synacks: new TxList(), rst: null, icmp: [] };
+        h = {
+          flow: id,
+          client: f.src(),
+          server: f.dst(),
+          isn: tl.seq,
+          dir: f.dir,
+          attempts: new TxList(),
+          synacks: new TxList(),
+          rst: null,
+          icmp: [],
+        };
         this.handshakes.set(id, h);
       }
       const sig = signature(TAG.SYN, tl.seq, f.ipId(), tl.tsVal);

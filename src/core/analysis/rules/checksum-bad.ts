@@ -54,7 +54,15 @@ export class Deltas {
     for (const [delta, count] of this.counts) if (!top || count > top.count) top = { delta, count };
     const distinct = this.counts.size;
     const kind: ErrorPattern['kind'] =
-      this.ffff * 2 >= this.n && this.n > 0 ? 'ffff' : this.n < 3 ? 'few' : distinct === 1 ? 'constant' : top && top.count * 10 >= this.n * 9 ? 'constant' : 'random';
+      this.ffff * 2 >= this.n && this.n > 0
+        ? 'ffff'
+        : this.n < 3
+          ? 'few'
+          : distinct === 1
+            ? 'constant'
+            : top && top.count * 10 >= this.n * 9
+              ? 'constant'
+              : 'random';
     return { ffff: this.ffff, distinct, top, kind };
   }
 }

@@ -42,17 +42,38 @@ const TITLE: Record<Lang, (c: string, s: string, how: string, delay: number) => 
 
 /** How an ICMP unreachable is classified (type 3 over IPv4, type 1 over IPv6). */
 export function refusalOf(type: number, code: number, v6: boolean): RefusalAnswer {
-  if (!v6 && type === 3) return code === 3 ? 'icmp-port-unreachable' : code === 9 || code === 10 || code === 13 ? 'icmp-admin-prohibited' : 'icmp-other';
+  if (!v6 && type === 3)
+    return code === 3
+      ? 'icmp-port-unreachable'
+      : code === 9 || code === 10 || code === 13
+        ? 'icmp-admin-prohibited'
+        : 'icmp-other';
   if (v6 && type === 1) return code === 4 ? 'icmp-port-unreachable' : code === 1 ? 'icmp-admin-prohibited' : 'icmp-other';
   return 'icmp-other';
 }
 
 /** The refusal of a handshake, or null when it was not refused. */
-export function refusal(h: Handshake): { answer: RefusalAnswer; frame: number; ts: number; by: string; icmp: { type: number; code: number } | null } | null {
+export function refusal(
+  h: Handshake,
+): { answer: RefusalAnswer; frame: number; ts: number; by: string; icmp: { type: number; code: number } | null } | null {
   if (h.synacks.count) return null;
   const i = h.icmp.find((x) => (x.type === 3 && !x.from.includes(':')) || (x.type === 1 && x.from.includes(':')));
-  if (h.rst && (!i || h.rst.ts <= i.ts)) return { answer: 'rst', frame: h.rst.frame, ts: h.rst.ts, by: h.server.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), icmp: null };
-  if (i) return { answer: refusalOf(i.type, i.code, i.from.includes(':')), frame: i.frame, ts: i.ts, by: i.from, icmp: { type: i.type, code: i.code } };
+  if (h.rst && (!i || h.rst.ts <= i.ts))
+    return {
+      answer: 'rst',
+      frame: h.rst.frame,
+      ts: h.rst.ts,
+      by: h.server.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''),
+      icmp: null,
+    };
+  if (i)
+    return {
+      answer: refusalOf(i.type, i.code, i.from.includes(':')),
+      frame: i.frame,
+      ts: i.ts,
+      by: i.from,
+      icmp: { type: i.type, code: i.code },
+    };
   return null;
 }
 
@@ -86,8 +107,20 @@ export const CONNECTION_REFUSED = defineRule<null, RefusedFinding>({
     return out;
   },
   timeline(x) {
-    const points: Timeline['points'] = x.attemptOffsets.map((o, i) => ({ offsetSec: o, frame: x.frames[i]!, kind: 'attempt', lane: 0, label: 'SYN' }));
-    points.push({ offsetSec: x.delaySec, frame: x.answerFrame, kind: 'answer', lane: 0, label: x.answer === 'rst' ? 'RST' : 'ICMP' });
+    const points: Timeline['points'] = x.attemptOffsets.map((o, i) => ({
+      offsetSec: o,
+      frame: x.frames[i]!,
+      kind: 'attempt',
+      lane: 0,
+      label: 'SYN',
+    }));
+    points.push({
+      offsetSec: x.delaySec,
+      frame: x.answerFrame,
+      kind: 'answer',
+      lane: 0,
+      label: x.answer === 'rst' ? 'RST' : 'ICMP',
+    });
     return { points, reference: [] };
   },
 });

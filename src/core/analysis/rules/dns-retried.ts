@@ -22,7 +22,7 @@ export interface DnsRetriedFinding extends FindingBase {
   /** Two queries left together from one socket and this one went unanswered (conntrack race). */
   parallelLost: boolean;
   /** The answered query of the pair, when `parallelLost`. */
-  pair: { qtype: number; queryFrame: number; answerFrame: number } | null;
+  pair: { qtype: number; queryFrame: number; answerFrame: number; querySec: number; answerSec: number } | null;
   attemptList: Attempt[];
   answerFrame: number;
   delivered?: number;
@@ -35,7 +35,8 @@ declare module '../../report' {
 }
 
 const TITLE: Record<Lang, (name: string, t: string, delay: number, n: number) => string> = {
-  en: (name, t, delay, n) => `DNS ${t} query for ${name} answered only after ${n - 1} retr${n === 2 ? 'y' : 'ies'}, ${fmtS(delay)} s after it was first sent`,
+  en: (name, t, delay, n) =>
+    `DNS ${t} query for ${name} answered only after ${n - 1} retr${n === 2 ? 'y' : 'ies'}, ${fmtS(delay)} s after it was first sent`,
   zh: (name, t, delay, n) => `${name} 的 DNS ${t} 查询在重试 ${n - 1} 次后才得到应答，距首次发送 ${fmtS(delay)} 秒`,
 };
 
@@ -43,15 +44,27 @@ const TITLE: Record<Lang, (name: string, t: string, delay: number, n: number) =>
  * The answered sibling of a retried lookup: a query of another type for the same name that left
  * with the lookup's first query from the same socket and was answered before the retry.
  */
-function sibling(g: DnsGroup, l: DnsLookup, all: Iterable<DnsGroup>): { g: DnsGroup; answer: number; query: number } | null {
+function sibling(
+  g: DnsGroup,
+  l: DnsLookup,
+  all: Iterable<DnsGroup>,
+): { g: DnsGroup; answer: number; query: number; qts: number; ats: number } | null {
   const q0 = l.queries[0]!;
   const q1 = l.queries[1];
   for (const o of all) {
-    if (o === g || o.qtype === g.qtype || o.name !== g.name || o.client !== g.client || o.server !== g.server || o.port !== g.port) continue;
+    if (
+      o === g ||
+      o.qtype === g.qtype ||
+      o.name !== g.name ||
+      o.client !== g.client ||
+      o.server !== g.server ||
+      o.port !== g.port
+    )
+      continue;
     for (const a of o.answers.values()) {
       if (Math.abs(a.qts - q0.ts) > 0.05 || (q1 && a.ts >= q1.ts)) continue;
       const query = o.queries.list.find((x) => x.ts === a.qts);
-      return { g: o, answer: a.frame, query: query ? query.frame : a.frame };
+      return { g: o, answer: a.frame, query: query ? query.frame : a.frame, qts: a.qts, ats: a.ts };
     }
   }
   return null;
@@ -87,7 +100,15 @@ export const DNS_RETRIED = defineRule<null, DnsRetriedFinding>({
           server: g.server,
           delaySec: round6(a.ts - first),
           parallelLost: sib !== null,
-          pair: sib ? { qtype: sib.g.qtype, queryFrame: sib.query, answerFrame: sib.answer } : null,
+          pair: sib
+            ? {
+                qtype: sib.g.qtype,
+                queryFrame: sib.query,
+                answerFrame: sib.answer,
+                querySec: round6(sib.qts - first),
+                answerSec: round6(sib.ats - first),
+              }
+            : null,
           attemptList,
           answerFrame: a.frame,
         };
@@ -102,8 +123,21 @@ export const DNS_RETRIED = defineRule<null, DnsRetriedFinding>({
   evidence: (x) =>
     [...x.frames, ...(x.pair ? [x.pair.queryFrame, x.pair.answerFrame] : [])].map((frame) => ({ capture: x.capture, frame })),
   timeline(x): Timeline {
-    const points: Timeline['points'] = x.attemptList.map((a) => ({ offsetSec: a.offsetSec, frame: a.frame, kind: 'attempt', lane: 0, label: qtypeName(x.qtype) }));
-    points.push({ offsetSec: x.delaySec, frame: x.answerFrame, kind: 'answer', lane: 0, label: qtypeName(x.qtype) });
+    const t = qtypeName(x.qtype);
+    const points: Timeline['points'] = x.attemptList.map((a) => ({
+      offsetSec: a.offsetSec,
+      frame: a.frame,
+      kind: 'attempt',
+      lane: 0,
+      label: t,
+    }));
+    points.push({ offsetSec: x.delaySec, frame: x.answerFrame, kind: 'answer', lane: 0, label: t });
+    // The parallel query of the other type, answered at once (lane 1 of the same capture).
+    if (x.pair) {
+      const p = qtypeName(x.pair.qtype);
+      points.push({ offsetSec: x.pair.querySec, frame: x.pair.queryFrame, kind: 'attempt', lane: 1, label: p });
+      points.push({ offsetSec: x.pair.answerSec, frame: x.pair.answerFrame, kind: 'answer', lane: 1, label: p });
+    }
     return { points, reference: [] };
   },
 });

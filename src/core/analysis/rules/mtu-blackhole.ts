@@ -29,6 +29,8 @@ export interface MtuFinding extends FindingBase {
   /** Transmissions of the lost segment, and their offsets (s) from the first. */
   transmissions: number;
   offsets: number[];
+  /** The handshake (last SYN, its SYN-ACK) that shows small packets pass: shared with the evidence. */
+  handshakeFrames: number[];
   /** DF set on the inner IP header, and on the tunnel's outer header (seen here). */
   df: boolean;
   outerDf: boolean;
@@ -41,7 +43,8 @@ declare module '../../report' {
 }
 
 const TITLE: Record<Lang, (from: string, to: string, size: number, n: number, over: number) => string> = {
-  en: (from, to, size, n, over) => `${size}-byte segment from ${from} to ${to} sent ${n} times over ${fmtS(over)} s and never acknowledged`,
+  en: (from, to, size, n, over) =>
+    `${size}-byte segment from ${from} to ${to} sent ${n} times over ${fmtS(over)} s and never acknowledged`,
   zh: (from, to, size, n, over) => `${from} 发往 ${to} 的 ${size} 字节数据段在 ${fmtS(over)} 秒内发送了 ${n} 次，始终未被确认`,
 };
 
@@ -61,6 +64,15 @@ export function blackHole(s: ConnSummary, d: DirSummary): Run | null {
   const t = run.times;
   for (let i = 2; i < t.length; i++) if (t[i]! - t[i - 1]! < 0.8 * (t[i - 1]! - t[i - 2]!)) return null;
   return run;
+}
+
+/** Frames of the connection's last SYN and its SYN-ACK, when seen. */
+function handshakeFrames(s: ConnSummary): number[] {
+  const h = s.handshake;
+  if (!h) return [];
+  const syn = h.attempts.list[h.attempts.list.length - 1];
+  const ack = h.synacks.list[h.synacks.list.length - 1];
+  return [syn?.frame ?? 0, ack?.frame ?? 0].filter((n) => n > 0);
 }
 
 export const MTU_BLACKHOLE = defineRule<null, MtuFinding>({
@@ -90,6 +102,7 @@ export const MTU_BLACKHOLE = defineRule<null, MtuFinding>({
           mtu: icmp.length ? icmp[0]!.mtu : null,
           transmissions: run.count,
           offsets: run.times.map((x) => round6(x - t0)),
+          handshakeFrames: handshakeFrames(s),
           df: run.df,
           outerDf: run.outerDf,
         });
@@ -97,9 +110,15 @@ export const MTU_BLACKHOLE = defineRule<null, MtuFinding>({
     }
     return out;
   },
-  evidence: (x) => [...x.frames, ...x.icmpFragNeeded].map((frame) => ({ capture: x.capture, frame })),
+  evidence: (x) => [...x.handshakeFrames, ...x.frames, ...x.icmpFragNeeded].map((frame) => ({ capture: x.capture, frame })),
   timeline: (x) => ({
-    points: x.offsets.map((o, i) => ({ offsetSec: o, frame: x.frames[i]!, kind: 'retransmission' as const, lane: 0 as const, label: `${x.lostSize} B` })),
+    points: x.offsets.map((o, i) => ({
+      offsetSec: o,
+      frame: x.frames[i]!,
+      kind: 'retransmission' as const,
+      lane: 0 as const,
+      label: `${x.lostSize} B`,
+    })),
     reference: [],
   }),
 });

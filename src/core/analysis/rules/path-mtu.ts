@@ -24,7 +24,8 @@ declare module '../../report' {
 }
 
 const TITLE: Record<Lang, (n: number, mtu: number, from: string) => string> = {
-  en: (n, mtu, from) => `${n} ICMP "fragmentation needed" message${s(n)} from ${from}: the path MTU is ${mtu} bytes (path MTU discovery)`,
+  en: (n, mtu, from) =>
+    `${n} ICMP "fragmentation needed" message${s(n)} from ${from}: the path MTU is ${mtu} bytes (path MTU discovery)`,
   zh: (n, mtu, from) => `${from} 发出 ${n} 个 ICMP“需要分片”报文：路径 MTU 为 ${mtu} 字节（路径 MTU 发现）`,
 };
 

@@ -125,14 +125,21 @@ export const SYN_RETRY = defineRule<null, SynRetryFinding>({
   },
   timeline(x): Timeline {
     const first = x.attemptList[0]!.ts;
-    const points: Timeline['points'] = x.attemptList.map((a) => ({
-      offsetSec: a.offsetSec,
-      frame: a.frame,
-      kind: 'attempt',
-      lane: 0,
-      label: a.outerChecksum,
-    }));
-    if (x.answerTs !== null)
+    const two = x.delivered !== undefined;
+    const points: Timeline['points'] = [];
+    // Lane 0: this capture's SYNs, then every SYN-ACK it saw (the server retrying its answer
+    // when they are lost on the way back); lane 1: the same transmissions at the other point.
+    for (const a of x.attemptList) {
+      points.push({ offsetSec: a.offsetSec, frame: a.frame, kind: 'attempt', lane: 0, label: a.outerChecksum });
+      if (two && a.delivered && a.otherFrame !== undefined)
+        points.push({ offsetSec: a.offsetSec, frame: a.otherFrame, kind: 'attempt', lane: 1, label: 'SYN' });
+    }
+    for (const a of x.answers ?? []) {
+      points.push({ offsetSec: a.offsetSec, frame: a.frame, kind: 'answer', lane: 0, label: 'SYN-ACK' });
+      if (two && a.delivered && a.otherFrame !== undefined)
+        points.push({ offsetSec: a.offsetSec, frame: a.otherFrame, kind: 'answer', lane: 1, label: 'SYN-ACK' });
+    }
+    if (x.answerTs !== null && !(x.answers ?? []).some((a) => a.frame === x.answerFrame))
       points.push({
         offsetSec: round6(x.answerTs - first),
         frame: x.answerFrame!,

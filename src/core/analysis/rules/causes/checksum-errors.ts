@@ -36,7 +36,8 @@ const T: Text<{
             : '',
     nic: 'Check the NICs and links on the path for errors: `ethtool -S IFACE | grep -i -E "err|crc|drop"`, `ip -s link`.',
     edited: 'If the capture was filtered, cut or anonymised by a tool, check that tool: edited packets keep their old checksums.',
-    rewrite: 'Find what rewrites packets after their checksum is computed on the sending node: NAT and mangle rules (`iptables-save -t nat -t mangle`, `nft list ruleset`), and offload settings (`ethtool -k IFACE`).',
+    rewrite:
+      'Find what rewrites packets after their checksum is computed on the sending node: NAT and mangle rules (`iptables-save -t nat -t mangle`, `nft list ruleset`), and offload settings (`ethtool -k IFACE`).',
   },
   zh: {
     summary: (tunnel, other) =>
@@ -51,7 +52,8 @@ const T: Text<{
             : '',
     nic: '检查路径上网卡和链路的错误：`ethtool -S IFACE | grep -i -E "err|crc|drop"`、`ip -s link`。',
     edited: '如果抓包文件经过工具过滤、截断或匿名化，请检查该工具：被修改的报文会保留旧的校验和。',
-    rewrite: '找出发送节点上在校验和计算之后改写报文的环节：NAT 和 mangle 规则（`iptables-save -t nat -t mangle`、`nft list ruleset`），以及卸载设置（`ethtool -k IFACE`）。',
+    rewrite:
+      '找出发送节点上在校验和计算之后改写报文的环节：NAT 和 mangle 规则（`iptables-save -t nat -t mangle`、`nft list ruleset`），以及卸载设置（`ethtool -k IFACE`）。',
   },
 };
 
@@ -68,7 +70,8 @@ export const CHECKSUM_ERRORS: CauseRule = {
     const no = other.reduce((n, x) => n + x.count, 0);
     const p = f.pattern;
     const R = REMEDIES[ctx.lang];
-    const fixes = p.kind === 'ffff' ? [R.ethtool(vxlanDevice(null)), R.kernel] : p.kind === 'constant' ? [L.rewrite] : [L.nic, L.edited];
+    const fixes =
+      p.kind === 'ffff' ? [R.ethtool(vxlanDevice(null)), R.kernel] : p.kind === 'constant' ? [L.rewrite] : [L.nic, L.edited];
     return {
       ...ctx.base,
       cause: 'checksum-errors',

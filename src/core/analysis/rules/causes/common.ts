@@ -32,7 +32,10 @@ export function pick<K extends keyof FindingMap>(
   const name = (f: Finding) => ctx.captures[f.capture]?.file ?? '';
   return ctx.findings
     .filter((f): f is FindingOf<K> => f.kind === kind)
-    .sort((a, b) => score(b) - score(a) || rank(a) - rank(b) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : a.capture - b.capture));
+    .sort(
+      (a, b) =>
+        score(b) - score(a) || rank(a) - rank(b) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : a.capture - b.capture),
+    );
 }
 
 /** Capture file names for sentences. */
@@ -59,9 +62,9 @@ export const CAVEATS: Text<{
     serverSide:
       "This capture was taken at the server's end: it only shows what arrived. Attempts lost on the way, and answers lost on the way back, would show as retries at the client: capture on the client's node too.",
     unknownSide:
-      'It is not clear from this capture alone which end it was taken at (nothing in it crossed a router). A capture on the client\'s node shows every failure as a retry; on the server\'s node, losses before it are invisible.',
+      "It is not clear from this capture alone which end it was taken at (nothing in it crossed a router). A capture on the client's node shows every failure as a retry; on the server's node, losses before it are invisible.",
     insideTunnel:
-      'No tunnel headers in this capture: if it was taken inside an overlay (flannel.1, vxlan.calico) on the receiving node, packets dropped before decapsulation (a bad outer checksum) never reach it. Capture the node\'s physical interface to see them.',
+      "No tunnel headers in this capture: if it was taken inside an overlay (flannel.1, vxlan.calico) on the receiving node, packets dropped before decapsulation (a bad outer checksum) never reach it. Capture the node's physical interface to see them.",
   },
   zh: {
     singlePoint: '单个抓包点无法判断离开它的报文是否到达。请同时在接收节点（其物理网卡）抓包，并加载两个文件。',
@@ -70,8 +73,10 @@ export const CAVEATS: Text<{
     noOverlap:
       '两个抓包文件没有任何相同的 SYN 或 DNS 报文，说明它们不是同一流量或同一时段的抓包：因此不据此比较得出结论。请在同一次尝试期间同时在两个抓包点抓包。',
     offload: (n) => `${n} 帧带有部分（发送卸载）校验和：无害，不是原因。`,
-    serverSide: '本抓包取自服务端一侧：它只显示到达的报文。途中丢失的尝试、以及返回途中丢失的应答，会在客户端表现为重传：请同时在客户端节点抓包。',
-    unknownSide: '仅凭本抓包无法判断它取自哪一端（其中没有经过路由器的报文）。在客户端节点上抓包时，任何故障都会表现为重传；在服务端节点上，之前的丢包是看不到的。',
+    serverSide:
+      '本抓包取自服务端一侧：它只显示到达的报文。途中丢失的尝试、以及返回途中丢失的应答，会在客户端表现为重传：请同时在客户端节点抓包。',
+    unknownSide:
+      '仅凭本抓包无法判断它取自哪一端（其中没有经过路由器的报文）。在客户端节点上抓包时，任何故障都会表现为重传；在服务端节点上，之前的丢包是看不到的。',
     insideTunnel:
       '本抓包中没有隧道首部：如果它取自接收节点上的覆盖网络接口（flannel.1、vxlan.calico），在解封装之前被丢弃的报文（外层校验和错误）根本不会出现在这里。请在该节点的物理网卡上抓包。',
   },
@@ -89,7 +94,8 @@ export const REMEDIES: Text<{
   en: {
     firewall:
       'On the receiving host, check firewall rules, conntrack (`conntrack -S`: insert_failed, drop) and `netstat -s` for dropped SYNs and UDP checksum errors (InCsumErrors).',
-    ethtool: (dev) => `Workaround now: turn off transmit checksum offload on the VXLAN device: \`ethtool -K ${dev} tx-checksum-ip-generic off\``,
+    ethtool: (dev) =>
+      `Workaround now: turn off transmit checksum offload on the VXLAN device: \`ethtool -K ${dev} tx-checksum-ip-generic off\``,
     kernel:
       'Upgrade the kernel: fixed in 5.7 and stable 5.6.13, 5.4.41, 4.19.123, 4.14.181 ("netfilter: nat: never update the UDP checksum when it\'s 0").',
     csumCounter:
@@ -102,8 +108,10 @@ export const REMEDIES: Text<{
     firewall:
       '在接收主机上检查防火墙规则、conntrack（`conntrack -S`：insert_failed、drop）以及 `netstat -s` 中被丢弃的 SYN 和 UDP 校验和错误（InCsumErrors）。',
     ethtool: (dev) => `立即缓解：关闭 VXLAN 设备的发送校验和卸载：\`ethtool -K ${dev} tx-checksum-ip-generic off\``,
-    kernel: "升级内核：5.7 及稳定版 5.6.13、5.4.41、4.19.123、4.14.181 已修复（“netfilter: nat: never update the UDP checksum when it's 0”）。",
-    csumCounter: '在接收节点上观察 `nstat -az UdpInCsumErrors`（或 `netstat -su`）：每丢弃一个校验和错误的隧道报文，该计数就加一。',
+    kernel:
+      "升级内核：5.7 及稳定版 5.6.13、5.4.41、4.19.123、4.14.181 已修复（“netfilter: nat: never update the UDP checksum when it's 0”）。",
+    csumCounter:
+      '在接收节点上观察 `nstat -az UdpInCsumErrors`（或 `netstat -su`）：每丢弃一个校验和错误的隧道报文，该计数就加一。',
     uname: '在两个节点上运行 `uname -r`：内核修复包含在 5.7 及稳定版 5.6.13、5.4.41、4.19.123、4.14.181 及以后版本中。',
     kubeProxyVersion:
       "检查 kube-proxy 版本（`kubectl -n kube-system get ds kube-proxy -o jsonpath='{..image}'`）：v1.16.13、v1.17.9、v1.18.6 及以后版本已修复。",

@@ -38,7 +38,8 @@ const T: Text<{
       `${n} lost attempt${n === 1 ? ' was' : 's were'} tunnelled over IPv6 with a zero UDP checksum. A Linux receiver drops such packets unless its VXLAN device accepts them (\`ip link set DEV type vxlan udp6zerocsumrx\`, with udp6zerocsumtx on the sender): check that before anything else.`,
     secondCapture: (port) =>
       `Capture on the receiving node at the same time (\`tcpdump -i any -w receiver.pcap 'tcp port ${port} or udp port 8472 or udp port 4789'\`) and load both files: attempts seen there but unanswered were dropped by that host; attempts missing there were lost in the network.`,
-    listenDrops: 'On the server, `nstat -az TcpExtListenDrops TcpExtListenOverflows` and `ss -ltn` (is anything listening, is the accept queue full?).',
+    listenDrops:
+      'On the server, `nstat -az TcpExtListenDrops TcpExtListenOverflows` and `ss -ltn` (is anything listening, is the accept queue full?).',
   },
   zh: {
     summary: (p) =>
@@ -47,7 +48,8 @@ const T: Text<{
       `有 ${n} 次丢失的尝试是通过 IPv6 隧道发送的，且 UDP 校验和为零。除非接收端的 VXLAN 设备允许（\`ip link set DEV type vxlan udp6zerocsumrx\`，发送端配合 udp6zerocsumtx），Linux 接收端会丢弃这类报文：请首先检查这一点。`,
     secondCapture: (port) =>
       `同时在接收节点抓包（\`tcpdump -i any -w receiver.pcap 'tcp port ${port} or udp port 8472 or udp port 4789'\`）并加载两个文件：在那里出现却无应答的尝试是被该主机丢弃的；没有出现的则是在网络中丢失的。`,
-    listenDrops: '在服务端执行 `nstat -az TcpExtListenDrops TcpExtListenOverflows` 和 `ss -ltn`（是否有进程在监听，accept 队列是否已满？）。',
+    listenDrops:
+      '在服务端执行 `nstat -az TcpExtListenDrops TcpExtListenOverflows` 和 `ss -ltn`（是否有进程在监听，accept 队列是否已满？）。',
   },
 };
 

@@ -23,7 +23,7 @@ const T: Text<{
     summary: (from, to, bytes, sec) =>
       `The data from ${from} to ${to} stopped after ${bytes} bytes: nothing more arrived, and ${fmtS(sec)} s later ${to} gave up and closed the connection while ${from} had not finished. This capture, at the receiving end, cannot tell whether more was sent and lost on the way (large packets dropped by a smaller MTU on the path are the common cause on overlays) or never sent (the sender's application stalled).`,
     capture: `Capture at the sending end too (the server's node) and load both files: segments sent again and again there, and missing here, were lost on the way.`,
-    ss: "On the sender, `ss -tin dst RECEIVER_IP` during a transfer: retransmissions (retrans) and the path MTU (pmtu) it uses.",
+    ss: 'On the sender, `ss -tin dst RECEIVER_IP` during a transfer: retransmissions (retrans) and the path MTU (pmtu) it uses.',
     ping: 'Test the path MTU between the nodes: `ping -M do -s 1472 OTHER_NODE_IP`.',
   },
   zh: {

@@ -48,7 +48,9 @@ const T: Text<{
   en: {
     summary: (p) =>
       `${p.what}: ${p.bad} of ${p.attempts} attempts ${p.bad === 1 ? 'was' : 'were'} sent inside tunnel packets${p.port ? ` (UDP ${p.port})` : ''} whose outer UDP checksum is wrong (stored ${hex4(p.stored)}, should be ${hex4(p.computed)}). A receiving Linux kernel verifies non-zero UDP checksums and silently drops these packets, so the attempt never arrives.` +
-      (p.okAttempt !== null ? ` Attempt ${p.okAttempt} left with ${p.okState} and got through${p.delay !== null ? `, after ${fmtS(p.delay)} s` : ''}.` : ''),
+      (p.okAttempt !== null
+        ? ` Attempt ${p.okAttempt} left with ${p.okState} and got through${p.delay !== null ? `, after ${fmtS(p.delay)} s` : ''}.`
+        : ''),
     signature: (sig) =>
       sig === 'random'
         ? ' The errors differ from packet to packet, which points at corruption on the way (a NIC, a cable, memory) or an edited capture, not at the NAT checksum bug.'
@@ -58,7 +60,8 @@ const T: Text<{
     synWhat: (c, s) => `The TCP connection ${c} → ${s} had to send its SYN again and again`,
     dnsWhat: (name, server) => `DNS queries for ${name} to ${server} went unanswered`,
     dnsRetriedWhat: (name, server) => `A DNS query for ${name} to ${server} had to be sent again`,
-    retrans: (n) => ` ${n} TCP data segment${n === 1 ? ' was' : 's were'} retransmitted in the same capture: the same drops, recovered by TCP.`,
+    retrans: (n) =>
+      ` ${n} TCP data segment${n === 1 ? ' was' : 's were'} retransmitted in the same capture: the same drops, recovered by TCP.`,
     persist: (dev) =>
       `Make it survive reboots and device re-creation (flannel recreates ${dev}): a systemd unit or udev rule that re-runs ethtool, or with systemd >= 245 a .link file with \`TransmitChecksumOffload=false\`.`,
     mark: (port) =>
@@ -66,14 +69,17 @@ const T: Text<{
     kubeProxy:
       'Upgrade kube-proxy: fixed in Kubernetes v1.16.13, v1.17.9, v1.18.6 and later (kubernetes PR 92035, "unmark packets before masquerading them").',
     calico: 'Calico in VXLAN mode: set `featureDetectOverride: ChecksumOffloadBroken=true` in the FelixConfiguration.',
-    offloadCheck: (dev) => `On the sending node, \`ethtool -k ${dev} | grep tx-checksum\`: the bug needs transmit checksum offload on.`,
+    offloadCheck: (dev) =>
+      `On the sending node, \`ethtool -k ${dev} | grep tx-checksum\`: the bug needs transmit checksum offload on.`,
     corruption:
       'Random checksum errors: check the NICs and links on the path (`ethtool -S IFACE | grep -i -E "err|crc"`, `ip -s link`), and whether the capture file was edited or cut.',
   },
   zh: {
     summary: (p) =>
       `${p.what}：${p.attempts} 次尝试中有 ${p.bad} 次封装在外层 UDP 校验和错误的隧道报文中${p.port ? `（UDP ${p.port}）` : ''}（存储值 ${hex4(p.stored)}，正确值应为 ${hex4(p.computed)}）。接收端 Linux 内核会校验非零的 UDP 校验和，并静默丢弃这类报文，因此这些尝试根本没有到达。` +
-      (p.okAttempt !== null ? `第 ${p.okAttempt} 次尝试发出时${p.okState}，因而送达${p.delay !== null ? `（耗时 ${fmtS(p.delay)} 秒）` : ''}。` : ''),
+      (p.okAttempt !== null
+        ? `第 ${p.okAttempt} 次尝试发出时${p.okState}，因而送达${p.delay !== null ? `（耗时 ${fmtS(p.delay)} 秒）` : ''}。`
+        : ''),
     signature: (sig) =>
       sig === 'random'
         ? '各报文的错误值各不相同，这指向途中的数据损坏（网卡、线缆、内存）或被修改过的抓包文件，而不是 NAT 校验和缺陷。'
@@ -92,7 +98,8 @@ const T: Text<{
       '升级 kube-proxy：Kubernetes v1.16.13、v1.17.9、v1.18.6 及以后版本已修复（kubernetes PR 92035，“unmark packets before masquerading them”）。',
     calico: 'Calico VXLAN 模式：在 FelixConfiguration 中设置 `featureDetectOverride: ChecksumOffloadBroken=true`。',
     offloadCheck: (dev) => `在发送节点上执行 \`ethtool -k ${dev} | grep tx-checksum\`：该缺陷需要开启发送校验和卸载。`,
-    corruption: '随机的校验和错误：检查路径上的网卡和链路（`ethtool -S IFACE | grep -i -E "err|crc"`、`ip -s link`），以及抓包文件是否被修改或截断。',
+    corruption:
+      '随机的校验和错误：检查路径上的网卡和链路（`ethtool -S IFACE | grep -i -E "err|crc"`、`ip -s link`），以及抓包文件是否被修改或截断。',
   },
 };
 
@@ -109,9 +116,13 @@ export function signatureOf(f: Retry, ctx?: DiagnoseCtx): Signature {
   if (bad.some((a) => a.outerStored === 0xffff)) return 'ffff';
   const firstBad = f.attemptList.indexOf(bad[0]!);
   if (f.attemptList.slice(firstBad + 1).some((a) => a.outerChecksum === 'zero')) return 'zero-later';
-  const deltas = new Set(bad.map((a) => (a.outerStored !== null && a.outerComputed !== null ? checksumDelta(a.outerStored, a.outerComputed) : -1)));
+  const deltas = new Set(
+    bad.map((a) => (a.outerStored !== null && a.outerComputed !== null ? checksumDelta(a.outerStored, a.outerComputed) : -1)),
+  );
   if (bad.length >= 2) return deltas.size === 1 ? 'constant' : 'random';
-  const all = ctx?.findings.find((x): x is FindingOf<'tunnel-checksum-bad'> => x.kind === 'tunnel-checksum-bad' && x.capture === f.capture);
+  const all = ctx?.findings.find(
+    (x): x is FindingOf<'tunnel-checksum-bad'> => x.kind === 'tunnel-checksum-bad' && x.capture === f.capture,
+  );
   const k = all?.pattern.kind;
   return k === 'random' || k === 'constant' || k === 'ffff' ? k : 'unknown';
 }
@@ -145,7 +156,8 @@ export const VXLAN_CHECKSUM_DROP: CauseRule = {
     const lost = attemptsLost(f.attemptList, answered, f.capture, ctx.points);
     let where = '';
     if (lost) {
-      const n = lost.where === 'between' ? f.attemptList.filter((a) => !a.delivered).length : bad.filter((a) => a.delivered).length;
+      const n =
+        lost.where === 'between' ? f.attemptList.filter((a) => !a.delivered).length : bad.filter((a) => a.delivered).length;
       where = ` ${lostSentence(lang, { lost, names: names(ctx), sameHost: ctx.points.sameHost, sides: ctx.points.sides, n, total: f.attemptList.length, what: NOUN[lang].attempts })}`;
     }
     const dev = vxlanDevice(port);
@@ -156,7 +168,11 @@ export const VXLAN_CHECKSUM_DROP: CauseRule = {
       confidence: consistent && natBug ? 'high' : 'medium',
       summary:
         L.summary({
-          what: isSyn ? L.synWhat(f.client, f.server) : f.kind === 'dns-retried' ? L.dnsRetriedWhat(f.name, f.server) : L.dnsWhat(f.name, f.server),
+          what: isSyn
+            ? L.synWhat(f.client, f.server)
+            : f.kind === 'dns-retried'
+              ? L.dnsRetriedWhat(f.name, f.server)
+              : L.dnsWhat(f.name, f.server),
           bad: bad.length,
           attempts: f.attemptList.length,
           port,
