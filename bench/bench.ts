@@ -4,6 +4,8 @@
  * validates checksums at -vv). Speed targets are checked here, not by timed unit tests.
  *
  *   npm run bench [-- --mib 256] [--keep]
+ *   npm run bench -- --hostile [--only NAME]   the worst cases of bench/hostile.ts, full size:
+ *                                              time, peak memory and what each report says
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
@@ -11,6 +13,10 @@ import { join } from 'node:path';
 import { generateCapture } from './generate';
 
 const args = process.argv.slice(2);
+if (args.includes('--hostile')) {
+  await (await import('./hostile-run')).runHostile(args);
+  process.exit(0);
+}
 const mib = Number(args[args.indexOf('--mib') + 1] ?? 256) || 256;
 const keep = args.includes('--keep');
 const dir = join(new URL('.', import.meta.url).pathname, 'out');

@@ -63,6 +63,8 @@ export interface Limits {
   flowsEvicted?: number;
   /** Connection attempts and retransmission lists of evicted flows not kept. */
   connectionsNotKept?: number;
+  /** Connection attempts (SYNs of new connections) not tracked: too many open at once, a SYN flood. */
+  handshakesNotTracked?: number;
   /** DNS query groups not tracked (too many distinct queries). */
   dnsGroupsNotTracked?: number;
   /** Fragmented datagrams given up before completion, and fragments discarded. */

@@ -4,6 +4,7 @@ import { startTransition, useEffect, useRef, useState, type DragEvent, type JSX 
 import type { CaptureSource } from '../../workers/api';
 import { Diagnosis } from './Diagnosis';
 import { fmtInt, strings } from './i18n';
+import { Boundary } from './Boundary';
 import { errorText } from '../core/errors';
 import { PacketDetail, PacketList } from './Packets';
 import { useApp, useReport } from './store';
@@ -245,6 +246,8 @@ function useStages(count: number): number {
 
 function Results(): JSX.Element | null {
   const report = useReport();
+  const lang = useApp((s) => s.lang);
+  const S = strings(lang);
   // Stage 1 mounts the diagnosis together with the timeline, so that whoever sees
   // [data-testid="diagnosis"] also finds every [data-testid="syn-attempt"] in the same commit.
   const stage = useStages(2);
@@ -255,12 +258,20 @@ function Results(): JSX.Element | null {
       {stage >= 1 ? (
         <>
           <div className="col-main">
-            <Diagnosis report={report} />
-            <Timeline report={report} />
+            <Boundary name={S.diagnosis} lang={lang} resetKey={report}>
+              <Diagnosis report={report} />
+            </Boundary>
+            <Boundary name={S.timeline} lang={lang} resetKey={report}>
+              <Timeline report={report} />
+            </Boundary>
           </div>
           <div className="col-side">
-            <Findings report={report} />
-            <ChecksumTable report={report} />
+            <Boundary name={S.findings} lang={lang} resetKey={report}>
+              <Findings report={report} />
+            </Boundary>
+            <Boundary name={S.checksums} lang={lang} resetKey={report}>
+              <ChecksumTable report={report} />
+            </Boundary>
           </div>
         </>
       ) : (
@@ -270,8 +281,12 @@ function Results(): JSX.Element | null {
       )}
       {stage >= 2 && (
         <div className="col-wide">
-          <PacketList />
-          <PacketDetail />
+          <Boundary name={S.packetList} lang={lang} resetKey={report}>
+            <PacketList />
+          </Boundary>
+          <Boundary name={S.detail} lang={lang} resetKey={report}>
+            <PacketDetail />
+          </Boundary>
         </div>
       )}
     </main>

@@ -11,6 +11,7 @@ import { strings } from './i18n';
 import { Glyph, Swatch } from './palette';
 import { bridge, useApp } from './store';
 import { errorText } from '../core/errors';
+import { formatTimestamp } from '../core/decode/text';
 
 const PAGE = 200;
 const ROW_H = 26;
@@ -233,7 +234,7 @@ export function PacketDetail(): JSX.Element {
         {S.detail}: {S.frame} {p.n}
       </h2>
       <p className="muted">
-        {new Date(p.ts * 1000).toISOString().replace('T', ' ').replace('Z', ' UTC')} · {p.len} / {p.origLen} bytes · link type{' '}
+        {formatTimestamp(p.ts)} · {p.len} / {p.origLen} bytes · link type{' '}
         {p.linkType}
       </p>
       <div className="detail-grid">

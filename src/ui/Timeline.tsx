@@ -4,6 +4,7 @@
  * reference lines, the SYN-ACK/RST as a star. With two captures, a second lane shows which
  * attempts reached the other capture point.
  */
+import { formatTimestamp } from '../core/decode/text';
 import type { JSX } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
@@ -167,7 +168,7 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
         </b>{' '}
         · {S.frame} {a.frame} · +{a.offsetSec.toFixed(3)} s
         <br />
-        {S.time}: {new Date(a.ts * 1000).toISOString().replace('T', ' ').replace('Z', ' UTC')}
+        {S.time}: {formatTimestamp(a.ts)}
         <br />
         {S.outer}: {S.states[a.outerChecksum]}
         {a.outerChecksum !== 'none' && (

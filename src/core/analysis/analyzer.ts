@@ -144,6 +144,7 @@ export class Analyzer {
       errorsNotListed: st.errorsNotListed,
       flowsEvicted: t.flows.evicted,
       connectionsNotKept: t.tcp.retiredDropped,
+      handshakesNotTracked: t.tcp.handshakesNotTracked,
       dnsGroupsNotTracked: t.dns.dropped,
       datagramsEvicted: st.frag?.datagramsEvicted,
       fragmentsDiscarded: st.frag?.fragmentsDiscarded,

@@ -34,21 +34,29 @@ export function columns<S extends Record<string, ColumnSpec>>(spec: S, capacity:
   const names = Object.keys(spec);
   // Arrays are data properties of one object (fixed shape: fast loads); growing replaces them.
   const cols: Record<string, unknown> = {};
+  // The same arrays in a list for clear(), which runs for every new flow (a flood: millions).
+  const list: { a: ArrayOf<Ctor>; per: number; fill: number }[] = [];
   const make = (name: string, cap: number, old?: ArrayOf<Ctor>) => {
     const s = spec[name]!;
     const a = new s.type(cap * s.per);
     if (s.fill) a.fill(s.fill);
     if (old) a.set(old as never);
     cols[name] = a;
+    return { a, per: s.per, fill: s.fill ?? 0 };
   };
-  for (const name of names) make(name, capacity);
+  for (const name of names) list.push(make(name, capacity));
   cols.grow = (cap: number) => {
-    for (const name of names) make(name, cap, cols[name] as ArrayOf<Ctor>);
+    names.forEach((name, i) => (list[i] = make(name, cap, cols[name] as ArrayOf<Ctor>)));
   };
   cols.clear = (id: number) => {
-    for (const name of names) {
-      const s = spec[name]!;
-      (cols[name] as ArrayOf<Ctor>).fill(s.fill ?? 0, id * s.per, (id + 1) * s.per);
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      const from = id * c.per;
+      if (c.per === 1) c.a[from] = c.fill;
+      else if (c.per === 2) {
+        c.a[from] = c.fill;
+        c.a[from + 1] = c.fill;
+      } else c.a.fill(c.fill, from, from + c.per);
     }
   };
   return cols as Columns<S>;

@@ -17,7 +17,7 @@ import { endpoint, ipv4String, ipv6String } from '../decode/text';
 
 const KEY_WORDS = 10;
 /** Default number of concurrent flows kept. */
-export const DEFAULT_MAX_FLOWS = 1 << 18;
+export const DEFAULT_MAX_FLOWS = 1 << 16;
 
 /** Flows allocated at first: the arrays double as needed up to the maximum. */
 const INITIAL = 1024;

@@ -26,6 +26,11 @@ export const A_RETRANSMISSION = 1;
 const RECENT = 8;
 /** Connections kept after their flow was evicted. */
 const MAX_RETIRED = 10_000;
+/**
+ * Live handshakes kept at once. A SYN flood opens millions: beyond this, new ones are counted
+ * (`handshakesNotTracked`), not kept; answered and retried handshakes are retired as they finish.
+ */
+const MAX_HANDSHAKES = 100_000;
 /** Transmissions listed per retransmission run. */
 const RUN_FRAMES = 32;
 
@@ -82,6 +87,8 @@ export class TcpConversations {
   /** Connections of evicted flows (or replaced by a new attempt on the same ports). */
   readonly retired: ConnSummary[] = [];
   retiredDropped = 0;
+  /** New handshakes not tracked because MAX_HANDSHAKES were live. */
+  handshakesNotTracked = 0;
   /** SYN signature -> flow, to find the same connection in the other capture. */
   readonly flowOfSyn = new Map<number, number>();
 
@@ -105,6 +112,7 @@ export class TcpConversations {
 
   /** Track one TCP segment (full header); returns tcp.analysis flags for the frame. */
   update(f: Frame): number {
+    this.liveCache = null;
     const c = this.c;
     const id = f.flow;
     const tl = f.tl!;
@@ -287,6 +295,10 @@ export class TcpConversations {
         h = undefined;
       }
       if (!h) {
+        if (this.handshakes.size >= MAX_HANDSHAKES) {
+          this.handshakesNotTracked++;
+          return;
+        }
         h = {
           flow: id,
           client: f.src(),
@@ -313,6 +325,7 @@ export class TcpConversations {
 
   /** An ICMP error quoting a TCP packet of `flow` (seq `seq`): a refused SYN, or "fragmentation needed". */
   icmpError(flow: number, seq: number, f: Frame, type: number, code: number, mtu: number): void {
+    this.liveCache = null;
     const sig = signature(TAG.ICMP, seq, (type << 8) | code, f.ipId());
     this.sigs.add(sig, f.n, f.ts);
     const note: IcmpNote = {
@@ -337,6 +350,7 @@ export class TcpConversations {
   /** A handshake replaced by a new attempt on the same ports. */
   private retireHandshake(h: Handshake): void {
     this.handshakes.delete(h.flow);
+    if (this.retiredFull(h)) return;
     const s = connSummary(this, this.flows, h.flow, h, false);
     if (!worth(s)) return;
     if (this.retired.length < MAX_RETIRED) this.retired.push(s);
@@ -347,6 +361,7 @@ export class TcpConversations {
   private retire(id: number): void {
     const h = this.handshakes.get(id) ?? null;
     this.handshakes.delete(id);
+    if (this.retiredFull(h)) return;
     const s = connSummary(this, this.flows, id, h, false);
     if (worth(s)) {
       if (this.retired.length < MAX_RETIRED) this.retired.push(s);
@@ -354,8 +369,20 @@ export class TcpConversations {
     }
   }
 
+  /**
+   * The retired list is full: count a connection that would have been kept (judged from its
+   * handshake alone: summarising it is the costly part) and skip the summary. A flood evicts
+   * millions of flows; only the first MAX_RETIRED are summarised.
+   */
+  private retiredFull(h: Handshake | null): boolean {
+    if (this.retired.length < MAX_RETIRED) return false;
+    if (h && (h.attempts.count > 1 || h.synacks.count > 1 || h.rst !== null || h.icmp.length > 0)) this.retiredDropped++;
+    return true;
+  }
+
   /** The flow id is being recycled. */
   evict(id: number): void {
+    this.liveCache = null;
     if (this.c.stream[id]! >= 0) this.retire(id);
     this.c.stream[id] = -1;
     this.runs.delete(2 * id);
@@ -366,12 +393,20 @@ export class TcpConversations {
   /** Every connection worth reporting: retired ones, then the live ones. */
   *connections(all = false): Iterable<ConnSummary> {
     yield* this.retired;
-    for (let id = 0; id < this.c.stream.length; id++) {
-      if (this.c.stream[id]! < 0) continue;
-      const s = connSummary(this, this.flows, id, this.handshakes.get(id) ?? null, true);
-      if (all || worth(s)) yield s;
+    // Several rules and the point locator ask at the end of a capture: summarise the live flows
+    // once (a flood leaves tens of thousands), not once per rule.
+    if (!this.liveCache) {
+      this.liveCache = [];
+      for (let id = 0; id < this.c.stream.length; id++) {
+        if (this.c.stream[id]! < 0) continue;
+        this.liveCache.push(connSummary(this, this.flows, id, this.handshakes.get(id) ?? null, true));
+      }
     }
+    for (const s of this.liveCache) if (all || worth(s)) yield s;
   }
+
+  /** Summaries of the live flows for connections(); cleared by any new packet or eviction. */
+  private liveCache: ConnSummary[] | null = null;
 
   /** Every handshake: of retired connections, then the live ones. */
   *allHandshakes(): Iterable<Handshake> {

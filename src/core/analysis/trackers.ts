@@ -45,7 +45,8 @@ export class Trackers {
       }
     } else if (tl.kind === K.UDP) {
       const app = f.app;
-      if (app && app.kind === K.DNS && !app.truncated) this.dns.update(f);
+      // A message without a question (QDCOUNT 0: garbage sent to port 53 in a flood) is no lookup.
+      if (app && app.kind === K.DNS && !app.truncated && app.dnsQname) this.dns.update(f);
     } else if (tl.kind === K.ICMP || tl.kind === K.ICMPV6) {
       const qi = quotedIp(f);
       if (qi >= 0) this.icmpError(f, qi);

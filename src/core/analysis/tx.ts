@@ -95,14 +95,29 @@ export class TxList {
   readonly list: Tx[] = [];
   /** Transmissions seen, including those beyond the cap. */
   count = 0;
-  private readonly byId = new Map<number, Tx>();
+  /**
+   * Index by (IP id, TCP timestamp) for lists past SCAN_MAX entries; shorter lists (nearly all:
+   * a SYN flood is millions of one-entry lists) are scanned, which costs no Map per list.
+   */
+  private byId: Map<number, Tx> | null = null;
 
   constructor(private readonly max = 1000) {}
 
+  private static key(x: Tx): number {
+    return x.ipId >= 0 ? x.ipId * 4294967296 + (x.tsVal >>> 0) : -1 - (x.tsVal >>> 0);
+  }
+
+  private find(key: number): Tx | undefined {
+    if (this.byId) return this.byId.get(key);
+    // Newest first: a copy (the same packet seen twice) follows its original closely.
+    for (let i = this.list.length - 1; i >= 0; i--) if (TxList.key(this.list[i]!) === key) return this.list[i];
+    return undefined;
+  }
+
   /** Add `x` unless it is a copy of one already listed; returns true when it is new. */
   add(x: Tx): boolean {
-    const key = x.ipId >= 0 ? x.ipId * 4294967296 + (x.tsVal >>> 0) : -1 - (x.tsVal >>> 0);
-    const a = this.byId.get(key);
+    const key = TxList.key(x);
+    const a = this.find(key);
     if (a && Math.abs(a.ts - x.ts) <= (x.ipId >= 0 ? DUP_WINDOW_SEC : 0.01)) {
       if (a.outer === 'none' && x.outer !== 'none') {
         a.outer = x.outer;
@@ -116,10 +131,14 @@ export class TxList {
     this.count++;
     if (this.list.length >= this.max) return true;
     this.list.push(x);
-    this.byId.set(key, x);
+    if (this.byId) this.byId.set(key, x);
+    else if (this.list.length > SCAN_MAX) this.byId = new Map(this.list.map((t) => [TxList.key(t), t]));
     return true;
   }
 }
+
+/** Lists up to this long are searched by a scan instead of an index. */
+const SCAN_MAX = 16;
 
 /** Seconds rounded to microseconds (report values). */
 export function round6(x: number): number {

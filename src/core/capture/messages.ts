@@ -87,6 +87,11 @@ export const CAPTURE_MESSAGES: Record<string, Template> = {
     en: (p) => `gzip stream is damaged or truncated after ${p.out} decompressed bytes (${p.fed} compressed bytes read): ${p.why}`,
     zh: (p) => `gzip 数据流在解压出 ${p.out} 字节后损坏或被截断（已读取 ${p.fed} 个压缩字节）：${p.why}`,
   },
+  'gzip-bomb': {
+    en: (p) =>
+      `gzip stream expands more than ${p.ratio}-fold (${p.out} bytes from ${p.fed} compressed bytes): a decompression bomb, not a capture; reading stopped there, the report covers what was read`,
+    zh: (p) => `gzip 数据流膨胀超过 ${p.ratio} 倍（${p.fed} 个压缩字节解压出 ${p.out} 字节）：这是解压炸弹而不是抓包文件；已在此处停止读取，报告只包含此前读到的内容`,
+  },
   'too-many-interfaces': {
     en: (p) => `more than ${p.max} interfaces described in one section (at byte ${p.at}); further ones are ignored`,
     zh: (p) => `同一节中描述的接口超过 ${p.max} 个（第 ${p.at} 字节处）；其余的被忽略`,

@@ -29,6 +29,8 @@ const MIN_BLOCK = 12;
 const MAX_BLOCK = 64 * 1024 * 1024;
 /** Interfaces described per section (more are ignored, with one error). */
 const MAX_IFACES = 65536;
+/** Stands for an interface beyond MAX_IFACES: its packets are counted, not decoded. */
+const IGNORED_IFACE: Iface = { linkType: 0xffff, snaplen: 0, unitsPerSec: 1e6, tsOffset: 0, globalId: -1 };
 const OPT_ENDOFOPT = 0;
 const OPT_IF_TSRESOL = 9;
 const OPT_IF_TSOFFSET = 14;
@@ -47,6 +49,8 @@ export class PcapngFormat implements Format {
   readonly unit = 'block';
   private le = false;
   private ifaces: Iface[] = [];
+  /** Interfaces described beyond MAX_IFACES in this section (not kept). */
+  private ifacesIgnored = 0;
   private nextGlobalIface = 0;
   private v!: View;
 
@@ -104,13 +108,15 @@ export class PcapngFormat implements Format {
         const minor = dv.getUint16(p + 14, le);
         if (major !== 1) return void this.fail('unsupported-version:pcapng', { version: `${major}.${minor}`, at }, at);
         this.ifaces = []; // interface ids restart in every section
+        this.ifacesIgnored = 0;
         this.walkOptions(p + 24, end, at, 'Section Header Block', () => undefined);
         return;
       }
       case IDB: {
         if (len < 20) return host.err('bad-idb', { len, at }, at);
         if (this.ifaces.length >= MAX_IFACES) {
-          if (this.ifaces.length === MAX_IFACES) host.err('too-many-interfaces', { max: MAX_IFACES, at }, at);
+          // Said once per section; their packets are still counted (as an unknown link type).
+          if (!this.ifacesIgnored++) host.err('too-many-interfaces', { max: MAX_IFACES, at }, at);
           return;
         }
         const linkType = dv.getUint16(p + 8, le);
@@ -130,7 +136,7 @@ export class PcapngFormat implements Format {
       case PB: {
         if (len < 32) return host.err('bad-epb', { len, at }, at);
         const ifId = type === EPB ? dv.getUint32(p + 8, le) : dv.getUint16(p + 8, le);
-        const iface = this.ifaces[ifId];
+        const iface = this.ifaces[ifId] ?? (ifId < MAX_IFACES + this.ifacesIgnored ? IGNORED_IFACE : undefined);
         if (!iface) return host.err('bad-interface', { at, id: ifId }, at);
         const tsHi = dv.getUint32(p + 12, le);
         const tsLo = dv.getUint32(p + 16, le);

@@ -74,6 +74,14 @@ export async function maybeGunzip(src: ChunkSource): Promise<Decoded> {
   return { compressed: true, chunks: gunzip(rest(), errors), errors };
 }
 
+/**
+ * Deflate cannot expand more than ~1032-fold; real captures (timestamps differ in every record)
+ * compress a few times, rarely 50-fold. Past BOMB_MIN_OUT bytes, a stream expanding more than
+ * BOMB_RATIO-fold is a decompression bomb: stop rather than spend minutes on it.
+ */
+const BOMB_RATIO = 200;
+const BOMB_MIN_OUT = 64 * 1048576;
+
 async function* gunzip(src: ChunkSource, errors: CoreError[]): ChunkSource {
   const ds = new DecompressionStream('gzip');
   const writer = ds.writable.getWriter();
@@ -96,6 +104,10 @@ async function* gunzip(src: ChunkSource, errors: CoreError[]): ChunkSource {
       const r = await reader.read();
       if (r.done) break;
       out += r.value.length;
+      if (out > BOMB_MIN_OUT && out > BOMB_RATIO * fed) {
+        errors.push(captureError('gzip-bomb', { out, fed, ratio: BOMB_RATIO }, out));
+        return;
+      }
       yield r.value;
     }
   } catch (e) {

@@ -17,6 +17,11 @@ import { REGISTRY } from './protocols';
 
 const MAX_PENDING = 64;
 const MAX_PIECES = 8192;
+/**
+ * Bytes held for one datagram: at most 65,535 are needed; four times that allows retransmitted
+ * fragments. Beyond it fragments are duplicates or an attack (teardrop variants): discarded.
+ */
+const MAX_DATAGRAM_HELD = 4 * 65536;
 const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 const MAX_DATAGRAM = 65535;
 
@@ -108,7 +113,7 @@ export class Reassembler {
     const claimed = ip.claimedEnd - ip.hdrEnd;
     if (ip.truncated || payload.length < claimed) p.cut = true;
     if (!ip.moreFragments) p.total = ip.fragOffset + claimed;
-    if (ip.fragOffset + claimed > MAX_DATAGRAM || p.pieces.length >= MAX_PIECES) {
+    if (ip.fragOffset + claimed > MAX_DATAGRAM || p.pieces.length >= MAX_PIECES || p.held + payload.length > MAX_DATAGRAM_HELD) {
       p.cut = true;
       this.stats.fragmentsDiscarded++;
     } else {
@@ -130,6 +135,7 @@ export class Reassembler {
       if (ps[m]!.off <= x.off) lo = m + 1;
       else hi = m;
     }
+    const had = p.conflict;
     // Neighbours that overlap x (a retransmitted fragment overlaps with identical bytes).
     for (let j = lo - 1; j >= 0 && !p.conflict; j--) {
       const y = ps[j]!;
@@ -142,6 +148,7 @@ export class Reassembler {
     for (let j = lo; j < ps.length && ps[j]!.off < x.off + x.bytes.length && !p.conflict; j++) {
       if (differ(ps[j]!, x)) p.conflict = true;
     }
+    if (p.conflict && !had) this.stats.conflicts++;
     ps.splice(lo, 0, x);
     p.held += x.bytes.length;
     this.held += x.bytes.length;

@@ -84,3 +84,20 @@ export function tcpFlagNames(f: number): string {
   if (f & TCP_URG) n.push('URG');
   return n.join(', ') || 'none';
 }
+
+/** Largest |seconds| a JavaScript Date can hold (±8.64e15 ms). */
+const MAX_DATE_SEC = 8.64e12;
+
+/**
+ * An absolute capture timestamp as `YYYY-MM-DD hh:mm:ss.ssssss UTC`, or, when a file's
+ * timestamps are out of any calendar's range (crafted `if_tsresol`/`if_tsoffset`), the raw
+ * seconds with "out of range": never a throw.
+ */
+export function formatTimestamp(ts: number): string {
+  if (!Number.isFinite(ts) || Math.abs(ts) >= MAX_DATE_SEC)
+    return `${Number.isFinite(ts) ? ts.toExponential(6) : String(ts)} s (out of range)`;
+  const sec = Math.floor(ts);
+  const us = Math.round((ts - sec) * 1e6);
+  const iso = new Date((sec + Math.floor(us / 1e6)) * 1000).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${String(us % 1e6).padStart(6, '0')} UTC`;
+}
