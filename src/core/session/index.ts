@@ -132,6 +132,7 @@ export class Session {
           }
         },
       });
+      for (const st of this.stores) st.trim();
       this.reports = { en: analyzer.finish('en'), zh: analyzer.finish('zh') };
       return { ok: true, reports: this.reports, packets: this.stores.map((s) => s.n), elapsedMs: Date.now() - t0 };
     } catch (e) {

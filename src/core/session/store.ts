@@ -67,11 +67,11 @@ export class PacketStore {
     return this.linkTypes[this.iface[i]!]!;
   }
 
-  private grow(): void {
-    const c = Math.max(1024, this.cap * 2);
+  /** Give every column capacity `c` (larger to grow, `n` to trim), keeping the first `n` entries. */
+  private resize(c: number): void {
     const g = <T extends Float64Array | Uint32Array | Int32Array | Uint8Array | Uint16Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(c);
-      b.set(a);
+      b.set(a.subarray(0, Math.min(this.n, c)));
       return b;
     };
     this.ts = g(this.ts);
@@ -84,6 +84,25 @@ export class PacketStore {
     if (this.arena) this.arena = g(this.arena);
     if (this.arenaOff) this.arenaOff = g(this.arenaOff);
     this.cap = c;
+  }
+
+  /**
+   * Growing by half (not doubling) keeps the spare room small: the index is 30 bytes a packet
+   * (time 8, file offset 8, lengths 4 + 4, stream 4, interface 1, flags 1).
+   */
+  private grow(): void {
+    this.resize(Math.max(1024, Math.ceil(this.cap * 1.5)));
+  }
+
+  /** Drop the spare capacity once the capture is read: 30 bytes a packet, no more. */
+  trim(): void {
+    if (this.cap > this.n) this.resize(this.n);
+  }
+
+  /** Bytes the packet index takes (columns, not the kept packet bytes). */
+  indexBytes(): number {
+    const cols = [this.ts, this.dataOffset, this.len, this.origLen, this.iface, this.stream, this.flags, this.arena, this.arenaOff];
+    return cols.reduce((n, a) => n + (a ? a.byteLength : 0), 0);
   }
 
   /** Index a record (and keep its bytes when there is no file to read them back from). */

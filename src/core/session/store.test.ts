@@ -1,0 +1,33 @@
+/**
+ * The packet index: 30 bytes a packet once the capture is read (the browser's bound is ~32),
+ * every value kept through growth and trimming.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RawRecord } from '../capture/reader';
+import { PacketStore } from './store';
+
+describe('packet index', () => {
+  it('holds at most 32 bytes a packet, and keeps every value through growth and trim', () => {
+    const reader = { read: async () => new Uint8Array(0) };
+    const s = new PacketStore('big.pcap', reader);
+    const rec: RawRecord = { data: new Uint8Array(60), origLen: 60, ts: 0, linkType: 1, interfaceId: 0, offset: 0, dataOffset: 0 };
+    const N = 250_001;
+    for (let i = 0; i < N; i++) {
+      rec.ts = 1_700_000_000 + i / 1000;
+      rec.dataOffset = 24 + i * 76;
+      rec.origLen = 60 + (i % 7);
+      s.add(rec, i % 100, i & 1);
+    }
+    s.trim();
+    expect(s.n).toBe(N);
+    expect(s.indexBytes() / N).toBeLessThanOrEqual(32);
+    for (const i of [0, 1023, 1024, 77_777, N - 1]) {
+      expect(s.ts[i]).toBe(1_700_000_000 + i / 1000);
+      expect(s.dataOffset[i]).toBe(24 + i * 76);
+      expect(s.origLen[i]).toBe(60 + (i % 7));
+      expect(s.stream[i]).toBe(i % 100);
+      expect(s.flags[i]).toBe(i & 1);
+      expect(s.linkType(i)).toBe(1);
+    }
+  });
+});
