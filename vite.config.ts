@@ -31,10 +31,42 @@ function csp(): Plugin {
   };
 }
 
+/**
+ * The same policy as HTTP headers. The meta tag above governs the page only: a worker takes its
+ * policy from the headers of its own script (the analysis worker holds every packet), and
+ * frame-ancestors (no framing) works only as a header. Keep README "Security headers" in step.
+ */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': `${CSP}; frame-ancestors 'none'`,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+};
+
+/**
+ * Sends {@link SECURITY_HEADERS} on every response of `vite preview` (what `npm start` serves):
+ * page, worker, service worker, assets, and also 304s, 404s and the SPA fallback, which
+ * `preview.headers` (applied only when a file is sent with 200) would miss. Registered directly in
+ * configurePreviewServer, so it runs before Vite's static and HTML middlewares. Not on the dev
+ * server: React refresh needs an inline script.
+ */
+function securityHeaders(): Plugin {
+  return {
+    name: 'pcap-doctor-security-headers',
+    configurePreviewServer(server) {
+      server.middlewares.use((_req, res, next) => {
+        for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     react(),
     csp(),
+    securityHeaders(),
     VitePWA({
       // Never reload silently: a loaded capture would be lost. The app shows a prompt.
       registerType: 'prompt',

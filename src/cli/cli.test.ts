@@ -162,6 +162,21 @@ describe('analyze CLI', () => {
     expect(zh).toMatch(/发送 AAAA/);
   });
 
+  it('--filter EXPR: frames limited to matches, the count in the report; a bad filter is a usage error', () => {
+    const rep = JSON.parse(run('--json', '--frames', '--filter', 'tcp.flags.syn==1 && !checksum.bad', eth0).out) as {
+      frames: { n: number }[];
+      filter: { expression: string; matched: number };
+      diagnosis: { cause: string };
+    };
+    expect(rep.frames.map((f) => f.n)).toEqual([7, 8]);
+    expect(rep.filter).toEqual({ expression: 'tcp.flags.syn==1 && !checksum.bad', matched: 2 });
+    // The diagnosis still sees every frame.
+    expect(rep.diagnosis.cause).toBe('vxlan-checksum-drop');
+    const bad = run('--filter', 'ip.addr == 999.1.1.1', eth0);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--filter: .*999\.1\.1\.1/);
+  });
+
   it('exit 2 for usage errors', () => {
     expect(run().code).toBe(2);
     expect(run('--bogus', eth0).code).toBe(2);

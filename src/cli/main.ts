@@ -14,6 +14,7 @@ import type { Lang } from '../core/analysis/i18n';
 import { renderText } from '../core/text';
 import { errorText } from '../core/errors';
 import { CAUSES } from '../core/analysis/rules/causes';
+import { compileFilter, FilterError, type FilterFn } from '../core/filter';
 
 /** Cause names `--fail-on` accepts (from the cause list: a new cause is accepted at once). */
 const CAUSE_NAMES: string[] = CAUSES.map((c) => c.cause);
@@ -21,12 +22,14 @@ const CAUSE_NAMES: string[] = CAUSES.map((c) => c.cause);
 /** Language of messages on stderr (set once the arguments are parsed). */
 let cliLang: Lang = 'en';
 
-const USAGE = `usage: npm run -s analyze -- [--json] [--frames] [--vxlan-port N]... [--lang en|zh] [--fail-on CAUSES] CAPTURE [CAPTURE2]
+const USAGE = `usage: npm run -s analyze -- [--json] [--frames] [--vxlan-port N]... [--lang en|zh] [--filter EXPR] [--fail-on CAUSES] CAPTURE [CAPTURE2]
 
   --json          print the JSON report (version 1) on stdout
   --frames        include per-frame checksum detail (large)
   --vxlan-port N  also decode UDP port N as VXLAN (4789 and 8472 always are)
   --lang en|zh    language of titles, diagnosis and remedies (default en)
+  --filter EXPR   a display filter (as tshark -Y): --frames lists only matching frames; the
+                  report gives {"filter": {"expression", "matched"}}
   --fail-on CAUSES  exit 3 when the diagnosis is one of these causes (comma-separated), or any
                   cause at all with \`any\`: ${CAUSE_NAMES.join(', ')}
   CAPTURE2        a second capture of the same traffic at another point (e.g. the receiver)
@@ -34,6 +37,7 @@ const USAGE = `usage: npm run -s analyze -- [--json] [--frames] [--vxlan-port N]
   Ctrl-C stops reading and prints the report of what was read (exit status 130).`;
 
 interface Args {
+  filter: { expression: string; fn: FilterFn } | undefined;
   /** Causes that make the exit status 3; 'any' for every non-null cause. */
   failOn: Set<string>;
   json: boolean;
@@ -46,7 +50,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { failOn: new Set(), json: false, frames: false, ports: [], lang: 'en', files: [] };
+  const a: Args = { filter: undefined, failOn: new Set(), json: false, frames: false, ports: [], lang: 'en', files: [] };
   for (let i = 0; i < argv.length; i++) {
     const s = argv[i]!;
     if (s === '--json') a.json = true;
@@ -62,6 +66,15 @@ function parseArgs(argv: string[]): Args {
       if (v === 'en') a.lang = 'en';
       else if (v === 'zh' || v === 'zh-CN' || v === 'zh-cn') a.lang = 'zh';
       else throw new UsageError(`--lang must be en or zh, got ${v ?? 'nothing'}`);
+    } else if (s === '--filter' || s.startsWith('--filter=')) {
+      const v = s.includes('=') ? s.slice(s.indexOf('=') + 1) : argv[++i];
+      if (v === undefined) throw new UsageError('--filter needs an expression');
+      try {
+        a.filter = { expression: v, fn: compileFilter(v) };
+      } catch (e) {
+        if (e instanceof FilterError) throw new UsageError(`--filter: ${errorText(e.detail, a.lang)}`);
+        throw e;
+      }
     } else if (s === '--fail-on' || s.startsWith('--fail-on=')) {
       const v = s.includes('=') ? s.slice(s.indexOf('=') + 1) : argv[++i];
       const list = (v ?? '')
@@ -168,6 +181,7 @@ async function main(): Promise<number> {
     onFrame: stream ? (f) => void process.stdout.write(`${nFrames++ ? ',' : OPEN}\n${JSON.stringify(f)}`) : undefined,
     lang: args.lang,
     vxlanPorts: args.ports,
+    filter: args.filter,
     shouldStop: () => interrupted,
     onProgress: showProgress
       ? (p) => {

@@ -197,6 +197,8 @@ export interface Report {
   /** The part of `checksums` inside tunnels (depth >= 1). */
   checksumsInner: Record<CheckLayer, StatusCounts>;
   frames?: FrameReport[];
+  /** With a display filter (CLI --filter): the expression and how many frames it kept. */
+  filter?: { expression: string; matched: number };
   findings: Finding[];
   diagnosis: Diagnosis;
 }

@@ -10,7 +10,7 @@ import type { Dissection } from '../decode/dissect';
 import { summarize } from '../decode/format';
 import { K } from '../decode/layers';
 import type { ReassembledCheck, ReassemblyStats } from '../decode/reassembly';
-import type { FrameMeta } from '../filter';
+import type { FilterFn, FrameMeta } from '../filter';
 import {
   emptyCounts,
   type CaptureSummary,
@@ -45,6 +45,11 @@ export interface AnalyzeOptions {
   maxFlows?: number;
   /** Two captures will be compared: index transmissions for matching (set by the pipeline). */
   compare?: boolean;
+  /**
+   * A display filter (`tshark -Y`): `frames` lists only the frames it keeps and the report says
+   * how many matched. The analysis itself always sees every frame.
+   */
+  filter?: { expression: string; fn: FilterFn };
 }
 
 interface CaptureState {
@@ -71,6 +76,8 @@ export class Analyzer {
   private readonly innerCounts = emptyCounts();
   private readonly frames: FrameReport[] | null;
   private readonly onFrame: ((f: FrameReport) => void) | null;
+  private readonly filter: FilterFn | null;
+  private readonly filterExpression: string | null;
   private readonly lang: Lang;
   private readonly maxFrames: number;
   private readonly maxFlows: number | undefined;
@@ -82,6 +89,8 @@ export class Analyzer {
 
   constructor(opts: AnalyzeOptions = {}) {
     this.onFrame = opts.onFrame ?? null;
+    this.filter = opts.filter?.fn ?? null;
+    this.filterExpression = opts.filter?.expression ?? null;
     this.frames = opts.frames && !this.onFrame ? [] : null;
     this.lang = opts.lang ?? 'en';
     this.maxFrames = opts.maxFindingFrames ?? 500;
@@ -160,7 +169,8 @@ export class Analyzer {
     const st = this.caps[cap]!;
     this.countFrame(st, ts, len);
     if (st.summary.undecoded++ === 0) st.summary.errors.push(captureError('unsupported-link-type', { lt: linkType, n }, -1));
-    this.emitFrame({ capture: cap, n, ts, len, summary: `link type ${linkType} (not decoded)`, checks: [] });
+    if (this.matches(cap, n, ts, null))
+      this.emitFrame({ capture: cap, n, ts, len, summary: `link type ${linkType} (not decoded)`, checks: [] });
   }
 
   /** Count a non-packet record (pcapng custom block) so frame numbers match Wireshark's. */
@@ -168,7 +178,7 @@ export class Analyzer {
     const st = this.caps[cap]!;
     st.summary.packets++;
     st.summary.bytes += len;
-    this.emitFrame({ capture: cap, n, ts: 0, len, summary: what, checks: [] });
+    if (this.matches(cap, n, 0, null)) this.emitFrame({ capture: cap, n, ts: 0, len, summary: what, checks: [] });
   }
 
   private emitFrame(fr: FrameReport): void {
@@ -199,8 +209,31 @@ export class Analyzer {
       (counts[reassembled.layer] as StatusCounts)[reassembled.status]++;
       if (reassembled.depth > 0) (this.innerCounts[reassembled.layer] as StatusCounts)[reassembled.status]++;
     }
-    if (this.frames || this.onFrame) this.emitFrame(frameReport(cap, n, ts, d, reassembled));
+    this.analyse(st, cap, n, ts, d, reassembled);
+    // Emitted after the analysis, so a filter can use what it found (tcp.stream, retransmissions).
+    if (this.matches(cap, n, ts, d) && (this.frames || this.onFrame)) this.emitFrame(frameReport(cap, n, ts, d, reassembled));
+  }
 
+  /** Frames the --filter expression kept, all captures. */
+  matched = 0;
+
+  /** Does frame `n` pass the filter (none: every frame)? Counts the matches. */
+  private matches(cap: number, n: number, ts: number, d: Dissection | null): boolean {
+    if (!this.filter) return true;
+    const start = this.caps[cap]!.summary.start;
+    const ok = this.filter({ n, d, ts, rel: start === null ? 0 : ts - start, meta: d ? this.meta : undefined });
+    if (ok) this.matched++;
+    return ok;
+  }
+
+  private analyse(
+    st: CaptureState,
+    cap: number,
+    n: number,
+    ts: number,
+    d: Dissection,
+    reassembled: ReassembledCheck | null,
+  ): void {
     const f = this.cur;
     f.set(cap, n, ts, d, reassembled, st.trackers.flows);
     st.trackers.update(f);
@@ -271,6 +304,7 @@ export class Analyzer {
     };
     if (this.caps.length === 2) report.captureOverlap = overlap;
     if (this.frames) report.frames = this.frames;
+    if (this.filterExpression !== null) report.filter = { expression: this.filterExpression, matched: this.matched };
     return report;
   }
 }

@@ -149,7 +149,8 @@ export class TcpConversations {
       } else if (seqLE(end, c.nextSeq[k]!)) {
         // Nothing new: a retransmission, unless it is a keep-alive (one byte just below the
         // next sequence number) or a second copy of a packet already seen (same IP id).
-        const keepAlive = tl.payloadLen <= 1 && !syn && end === c.nextSeq[k];
+        // (A FIN sent again is a retransmission, as Wireshark says, not a keep-alive.)
+        const keepAlive = tl.payloadLen <= 1 && !syn && !(flags & TCP_FIN) && end === c.nextSeq[k];
         if (!keepAlive && !this.seenId(k, f)) {
           out |= A_RETRANSMISSION;
           // Data retransmissions (SYN retries are the handshakes' business).
@@ -271,15 +272,29 @@ export class TcpConversations {
   }
 
   /** Was this IP id seen recently in this direction? (IPv6: the TCP timestamp stands in.) */
+  /**
+   * What tells a second copy of one packet (seen twice in an `-i any` capture) from a packet
+   * sent again: the IP id, else the TCP timestamp value; 0 when neither can (IPv4 id 0, which
+   * Linux uses for every DF packet of some sockets, and no timestamps): then it is never a copy.
+   */
+  private copyKey(f: Frame): number {
+    const ipId = f.ipId();
+    if (ipId > 0) return ipId + 1;
+    const tsVal = f.tl!.tsVal;
+    return tsVal >= 0 ? (tsVal + 0x10001) >>> 0 || 1 : 0;
+  }
+
   private seenId(k: number, f: Frame): boolean {
-    const id = (f.ipId() >= 0 ? f.ipId() + 1 : f.tl!.tsVal + 1) >>> 0;
+    const id = this.copyKey(f);
+    if (!id) return false;
     const r = this.c.recent;
     for (let i = k * RECENT; i < (k + 1) * RECENT; i++) if (r[i] === id) return true;
     return false;
   }
 
   private remember(k: number, f: Frame): void {
-    const id = (f.ipId() >= 0 ? f.ipId() + 1 : f.tl!.tsVal + 1) >>> 0;
+    const id = this.copyKey(f);
+    if (!id) return;
     const p = this.c.recentPos[k]!;
     this.c.recent[k * RECENT + p] = id;
     this.c.recentPos[k] = (p + 1) % RECENT;

@@ -54,9 +54,12 @@ const BUILTIN: Record<string, FieldDef> = {
   'frame.cap_len': { type: 'uint', get: (f) => (f.d ? [f.d.data.length] : []) },
   'frame.time_relative': { type: 'float', get: (f) => (f.rel !== undefined ? [f.rel] : []) },
   'frame.time_epoch': { type: 'float', get: (f) => (f.ts !== undefined ? [f.ts] : []) },
-  'tcp.stream': { type: 'uint', get: (f) => (f.meta && f.meta.stream >= 0 ? [f.meta.stream] : []) },
-  'tcp.analysis.retransmission': { type: 'proto', get: (f) => (f.meta && f.meta.flags & ANALYSIS_RETRANSMISSION ? [1] : []) },
-  'tcp.analysis.flags': { type: 'proto', get: (f) => (f.meta && f.meta.flags ? [1] : []) },
+  'tcp.stream': { type: 'uint', get: (f) => (f.meta && f.meta.stream >= 0 && hasTcp(f) ? [f.meta.stream] : []) },
+  'tcp.analysis.retransmission': {
+    type: 'proto',
+    get: (f) => (f.meta && f.meta.flags & ANALYSIS_RETRANSMISSION && hasTcp(f) ? [1] : []),
+  },
+  'tcp.analysis.flags': { type: 'proto', get: (f) => (f.meta && f.meta.flags && hasTcp(f) ? [1] : []) },
   ...Object.fromEntries(
     STATUSES.map((s) => [
       `checksum.${s}`,
@@ -87,6 +90,11 @@ export const FIELDS: ReadonlyMap<string, FieldDef> = (() => {
   return m;
 })();
 
+/** The frame shows a TCP layer to filters (not one inside an IP fragment). */
+function hasTcp(f: FilterFrame): boolean {
+  return !!f.d && layersOf(f.d, K.TCP, true).length > 0;
+}
+
 function layersOf(d: Dissection, kind: number, any = false): Layer[] {
   const out: Layer[] = [];
   for (let i = 0; i < d.nLayers; i++) {
@@ -96,6 +104,9 @@ function layersOf(d: Dissection, kind: number, any = false): Layer[] {
       out.push(l);
       if (any) break;
     }
+    // Like Wireshark with reassembly on: what a fragment carries is not dissected (the first
+    // fragment's TCP header is not "tcp"); the frame completing a datagram is reassembled apart.
+    if ((l.kind === K.IPV4 || l.kind === K.IPV6) && (l.moreFragments || l.fragOffset > 0)) break;
   }
   return out;
 }
