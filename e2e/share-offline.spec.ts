@@ -153,3 +153,29 @@ test('a new version is offered with a prompt; a loaded capture is never lost to 
     write(sw, original);
   }
 });
+
+test('a healthy result shares only its claim, and the recipient is told so, not "the capture is empty"', async ({
+  page,
+  context,
+}) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(resolve('test/captures/netns/faults/healthy-client-eth0.pcap'));
+  await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', '');
+  const url = await shareLink(page);
+  expect(url.length).toBeLessThan(200);
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId('shared-banner')).toContainText('nothing here to re-check');
+  await expect(other.getByTestId('summary')).toContainText('found no problem');
+  await expect(other.getByTestId('summary')).not.toContainText('empty');
+});
+
+test('the language and theme chosen survive a reload', async ({ page }) => {
+  await page.goto('/');
+  const theme = await page.locator('html').getAttribute('data-theme');
+  await page.getByTestId('lang').click();
+  await page.getByTestId('theme').click();
+  await page.reload();
+  await expect(page.getByTestId('lang')).toHaveText('English');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme === 'dark' ? 'light' : 'dark');
+});

@@ -171,6 +171,12 @@ const LOST: Record<Lang, Record<Lost['where'], string> & { upstream(file: string
   },
 };
 
+/** Confidence levels in words. */
+const CONFIDENCE: Record<Lang, Record<Report['diagnosis']['confidence'], string>> = {
+  en: { high: 'high', medium: 'medium', low: 'low' },
+  zh: { high: '高', medium: '中', low: '低' },
+};
+
 /** Names of timeline events. */
 const EVENT: Record<Lang, Record<TimelinePoint['kind'], string>> = {
   en: { attempt: 'sent', answer: 'answer', retransmission: 'retransmission', end: 'end' },
@@ -198,7 +204,7 @@ function storyText(t: FindingTimeline, r: Report, lang: Lang): string {
 export function renderText(r: Report, lang: Lang, withFrames = false): string {
   const h = H[lang];
   const d = r.diagnosis;
-  let s = `== ${h.diagnosis}: ${d.cause ?? h.none} (${h.confidence}: ${d.confidence}) ==\n${wrap(d.summary)}\n`;
+  let s = `== ${h.diagnosis}: ${d.cause ?? h.none} (${h.confidence}: ${CONFIDENCE[lang][d.confidence]}) ==\n${wrap(d.summary)}\n`;
   if (d.evidence.length)
     s += `${h.evidence}: ${d.evidence.join(', ')}${r.captures.length > 1 ? ` (${r.captures[d.evidenceCapture]!.file})` : ''}\n`;
   const primary = d.primaryFinding >= 0 ? r.findings[d.primaryFinding] : undefined;

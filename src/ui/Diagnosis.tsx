@@ -38,9 +38,13 @@ function Remedy({ text }: { text: string }): JSX.Element {
 }
 
 export function Diagnosis({ report }: { report: Report }): JSX.Element {
-  const { lang, selectFrame } = useApp(useShallow((s) => ({ lang: s.lang, selectFrame: s.selectFrame })));
+  const { lang, selectFrame, shared } = useApp(
+    useShallow((s) => ({ lang: s.lang, selectFrame: s.selectFrame, shared: s.shared })),
+  );
   const S = strings(lang);
-  const d = report.diagnosis;
+  // A shared healthy result has no packets: say what the sender found, not "the capture is empty".
+  const claimOnly = !!shared && shared.packets === 0 && shared.claim.cause === null;
+  const d = claimOnly ? { ...report.diagnosis, summary: S.sharedNothing } : report.diagnosis;
   const severity =
     d.cause === 'vxlan-checksum-drop'
       ? 'error'

@@ -135,11 +135,17 @@ export function SharedBanner(): JSX.Element | null {
       data-matches={same ? 'true' : 'false'}
     >
       <span>
-        {S.sharedOpened(shared.packets, shared.anonymised)}{' '}
-        {same
-          ? S.sharedSame(report.diagnosis.cause ?? S.noCause)
-          : S.sharedDiffers(shared.claim.cause ?? S.noCause, report.diagnosis.cause ?? S.noCause)}
-        {shared.truncated && ` ${S.sharedTruncated}`}
+        {shared.packets === 0 && shared.claim.cause === null ? (
+          S.sharedNothing
+        ) : (
+          <>
+            {S.sharedOpened(shared.packets, shared.anonymised)}{' '}
+            {same
+              ? S.sharedSame(report.diagnosis.cause ?? S.noCause)
+              : S.sharedDiffers(shared.claim.cause ?? S.noCause, report.diagnosis.cause ?? S.noCause)}
+            {shared.truncated && ` ${S.sharedTruncated}`}
+          </>
+        )}
       </span>
       <button
         onClick={() =>

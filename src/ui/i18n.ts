@@ -27,6 +27,8 @@ const en = {
   sharedOpened: (n: number, anon: boolean) =>
     `Opened from a shared link: ${n} packets${anon ? ' (anonymised)' : ''}, re-analysed here.`,
   sharedSame: (c: string) => `Same diagnosis as the sender: ${c}.`,
+  sharedNothing:
+    "The sender's analysis found no problem. A healthy result has no evidence packets, so this link carries only that claim: there is nothing here to re-check.",
   sharedDiffers: (was: string, now: string) => `The sender's diagnosis was ${was}; re-analysis here says ${now}.`,
   sharedTruncated: 'The sender left some packets out to fit the link.',
   downloadPcap: 'Download as pcap',
@@ -146,6 +148,7 @@ const zh: Strings = {
   linkLength: (n: number) => `${fmtInt(n)} 个字符`,
   sharedOpened: (n: number, anon: boolean) => `来自分享链接：${n} 个报文${anon ? '（已匿名化）' : ''}，已在本机重新分析。`,
   sharedSame: (c: string) => `与发送者的诊断一致：${c}。`,
+  sharedNothing: '发送者的分析未发现问题。健康的结果没有证据报文，因此此链接只带有这一结论：这里没有可供重新检查的内容。',
   sharedDiffers: (was: string, now: string) => `发送者的诊断为 ${was}；本机重新分析的结果为 ${now}。`,
   sharedTruncated: '发送者为了放进链接省略了部分报文。',
   downloadPcap: '下载为 pcap',

@@ -62,9 +62,31 @@ export interface AppState {
 
 export const bridge = new WorkerBridge();
 
-const initialLang = (): Lang => (typeof navigator !== 'undefined' && /^zh/i.test(navigator.language) ? 'zh' : 'en');
+/** The user's choices of language and theme survive a reload (never the capture: it stays in memory). */
+const PREFS = 'pcap-doctor:prefs';
+function savedPrefs(): { lang?: Lang; theme?: Theme } {
+  try {
+    const v = JSON.parse(globalThis.localStorage?.getItem(PREFS) ?? '{}') as { lang?: unknown; theme?: unknown };
+    return {
+      lang: v.lang === 'en' || v.lang === 'zh' ? v.lang : undefined,
+      theme: v.theme === 'dark' || v.theme === 'light' ? v.theme : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+function savePrefs(p: { lang: Lang; theme: Theme }): void {
+  try {
+    globalThis.localStorage?.setItem(PREFS, JSON.stringify(p));
+  } catch {
+    /* private mode, storage full: the choice lasts for this visit only */
+  }
+}
+const initialLang = (): Lang =>
+  savedPrefs().lang ?? (typeof navigator !== 'undefined' && /^zh/i.test(navigator.language) ? 'zh' : 'en');
 const initialTheme = (): Theme =>
-  typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  savedPrefs().theme ??
+  (typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
 
 let job = 0;
 
@@ -183,10 +205,12 @@ export const useApp = create<AppState>((set, get) => ({
 
   setLang(lang) {
     set({ lang });
+    savePrefs({ lang, theme: get().theme });
   },
 
   setTheme(theme) {
     set({ theme });
+    savePrefs({ lang: get().lang, theme });
   },
 
   selectFinding(finding) {
