@@ -48,6 +48,9 @@ export interface CaptureSummary {
    * from file names or order.
    */
   side?: 'client' | 'server' | 'unknown';
+  /** This capture's part of the report's `checksums` / `checksumsInner`. */
+  checksums?: Record<CheckLayer, StatusCounts>;
+  checksumsInner?: Record<CheckLayer, StatusCounts>;
   /** Tunnel headers seen (`outer`), inside the tunnel another capture shows (`inner`), or `none`. */
   tunnel?: 'outer' | 'inner' | 'none';
 }

@@ -2,7 +2,7 @@
 import type { JSX } from 'react';
 import type { CheckLayer, Report, StatusCounts } from '../core/report';
 import { useShallow } from 'zustand/react/shallow';
-import { strings } from './i18n';
+import { fmtInt, strings } from './i18n';
 import { errorText } from '../core/errors';
 import { Swatch } from './palette';
 import { useApp } from './store';
@@ -53,58 +53,89 @@ export function Findings({ report }: { report: Report }): JSX.Element {
   );
 }
 
-export function ChecksumTable({ report }: { report: Report }): JSX.Element {
+/** Display names of the checked layers. */
+const LAYER_NAME: Record<CheckLayer, string> = { ipv4: 'IPv4', udp: 'UDP', tcp: 'TCP', icmp: 'ICMP', icmpv6: 'ICMPv6' };
+
+/** One capture's (or the only capture's) checksum table, outer and inner rows. */
+function CountsTable({
+  all,
+  innerAll,
+  caption,
+}: {
+  all: Record<CheckLayer, StatusCounts>;
+  innerAll: Record<CheckLayer, StatusCounts> | undefined;
+  caption: string | null;
+}): JSX.Element {
   const { lang } = useApp(useShallow((s) => ({ lang: s.lang })));
   const S = strings(lang);
-  const rows: { layer: CheckLayer; where: 'outer' | 'inner'; c: StatusCounts }[] = [];
+  const rows: { layer: CheckLayer; where: 'outer' | 'inner' | 'plain'; c: StatusCounts }[] = [];
+  const zero = { good: 0, bad: 0, zero: 0, partial: 0, unverified: 0 };
+  // "outer" and "inner" only mean something when the capture has tunnelled packets.
+  const tunnelled = LAYERS.some((l) => STATUSES.some((st) => (innerAll?.[l] ?? zero)[st] > 0));
   for (const layer of LAYERS) {
-    const all = report.checksums[layer];
-    const inner = report.checksumsInner?.[layer] ?? { good: 0, bad: 0, zero: 0, partial: 0, unverified: 0 };
-    const outer = Object.fromEntries(STATUSES.map((s) => [s, all[s] - inner[s]])) as unknown as StatusCounts;
+    const inner = innerAll?.[layer] ?? zero;
+    const outer = Object.fromEntries(STATUSES.map((st) => [st, all[layer][st] - inner[st]])) as unknown as StatusCounts;
     for (const [where, c] of [
-      ['outer', outer],
+      [tunnelled ? 'outer' : 'plain', outer],
       ['inner', inner],
     ] as const) {
-      if (STATUSES.some((s) => c[s] > 0)) rows.push({ layer, where, c });
+      if (STATUSES.some((st) => c[st] > 0)) rows.push({ layer, where, c });
     }
   }
   return (
-    <section className="panel checksums" aria-label={S.checksums}>
-      <h2>{S.checksums}</h2>
-      <div className="table-scroll">
-        <table data-testid="checksum-table">
-          <thead>
-            <tr>
-              <th>{S.layer}</th>
-              {STATUSES.map((s) => (
-                <th key={s} className="num" title={S.states[s]}>
-                  <Swatch state={s} /> {S.statesShort[s]}
-                </th>
+    <div className="table-scroll">
+      <table data-testid="checksum-table">
+        {caption && <caption>{caption}</caption>}
+        <thead>
+          <tr>
+            <th>{S.layer}</th>
+            {STATUSES.map((st) => (
+              <th key={st} className="num" title={S.states[st]}>
+                <Swatch state={st} /> {S.statesShort[st]}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.layer}-${r.where}`}>
+              <th scope="row">
+                {LAYER_NAME[r.layer]}{' '}
+                {r.where !== 'plain' && <span className="muted">{r.where === 'outer' ? S.outerHdr : S.innerHdr}</span>}
+              </th>
+              {STATUSES.map((st) => (
+                <td key={st} className={`num${r.c[st] && st === 'bad' ? ' hot' : ''}`}>
+                  {r.c[st] ? fmtInt(r.c[st]) : ''}
+                </td>
               ))}
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.layer}-${r.where}`}>
-                <th scope="row">
-                  {r.layer.toUpperCase()} <span className="muted">{r.where === 'outer' ? S.outerHdr : S.innerHdr}</span>
-                </th>
-                {STATUSES.map((s) => (
-                  <td key={s} className={`num${r.c[s] && s === 'bad' ? ' hot' : ''}`}>
-                    {r.c[s] || ''}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ChecksumTable({ report }: { report: Report }): JSX.Element {
+  const { lang } = useApp(useShallow((s) => ({ lang: s.lang })));
+  const S = strings(lang);
+  // Two captures of the same traffic: one table each (summed, every packet would count twice).
+  const per = report.captures.length > 1 && report.captures.every((c) => c.checksums);
+  return (
+    <section className="panel checksums" aria-label={S.checksums}>
+      <h2>{S.checksums}</h2>
+      {per ? (
+        report.captures.map((c, i) => <CountsTable key={i} all={c.checksums!} innerAll={c.checksumsInner} caption={c.file} />)
+      ) : (
+        <CountsTable all={report.checksums} innerAll={report.checksumsInner} caption={null} />
+      )}
       <h3>{S.captures}</h3>
       <ul className="captures">
         {report.captures.map((c, i) => (
           <li key={i}>
             <b>{c.file}</b> · {c.format}
-            {c.compressed ? ' (gzip)' : ''} · {c.packets} {S.packets} · link {c.linkTypes.join(', ') || '–'}
+            {c.compressed ? ' (gzip)' : ''} · {fmtInt(c.packets)} {c.packets === 1 ? S.packet : S.packets} · {S.linkType}{' '}
+            {c.linkTypes.join(', ') || '–'}
             {c.side && c.packets > 0 && (
               <span className="muted" data-testid="capture-point" data-side={c.side} data-tunnel={c.tunnel ?? 'none'}>
                 {' '}

@@ -118,7 +118,11 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
       return (
         <g data-testid="other-lane-marker" data-delivered={a?.delivered ? 'true' : 'false'}>
           {a?.delivered ? (
-            <Marker state="good" cx={p.cx} cy={p.cy} r={6} />
+            // Not a checksum-state shape (the legend's diamond means "good checksum"): a ring with a dot.
+            <g>
+              <circle cx={p.cx} cy={p.cy} r={6} fill="none" stroke="var(--fg)" strokeWidth={2} />
+              <circle cx={p.cx} cy={p.cy} r={2} fill="var(--fg)" />
+            </g>
           ) : (
             <circle cx={p.cx} cy={p.cy} r={6} fill="none" stroke="var(--c-bad)" strokeDasharray="2 2" strokeWidth={2} />
           )}
@@ -269,6 +273,23 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
             <Swatch state={s} /> {S.states[s]}
           </span>
         ))}
+        {twoLanes && (
+          <>
+            <span>
+              <svg width="16" height="16" className="swatch">
+                <circle cx={8} cy={8} r={5} fill="none" stroke="var(--fg)" strokeWidth={2} />
+                <circle cx={8} cy={8} r={1.6} fill="var(--fg)" />
+              </svg>{' '}
+              {S.delivered}
+            </span>
+            <span>
+              <svg width="16" height="16" className="swatch">
+                <circle cx={8} cy={8} r={5} fill="none" stroke="var(--c-bad)" strokeDasharray="2 2" strokeWidth={2} />
+              </svg>{' '}
+              {S.lost}
+            </span>
+          </>
+        )}
         {answer.length > 0 && (
           <span>
             <svg width="16" height="16" className="swatch">

@@ -114,6 +114,8 @@ export class Analyzer {
         end: null,
         errors: [],
         undecoded: 0,
+        checksums: emptyCounts(),
+        checksumsInner: emptyCounts(),
       },
       trackers,
       states: RULES.map((r) => r.create({ cap, trackers, maxFrames: this.maxFrames })),
@@ -199,15 +201,27 @@ export class Analyzer {
   addFrame(cap: number, n: number, ts: number, d: Dissection, reassembled: ReassembledCheck | null = null): void {
     const st = this.caps[cap]!;
     this.countFrame(st, ts, d.data.length);
+    // Totals over the captures (the contract's `checksums`) and per capture (two captures of the
+    // same traffic would otherwise count every packet twice in one table).
     const counts = this.counts;
+    const mine = st.summary.checksums!;
+    const mineInner = st.summary.checksumsInner!;
     for (let i = 0; i < d.nChecks; i++) {
       const c = d.checks[i]!;
       (counts[c.layer] as StatusCounts)[c.status]++;
-      if (c.depth > 0) (this.innerCounts[c.layer] as StatusCounts)[c.status]++;
+      (mine[c.layer] as StatusCounts)[c.status]++;
+      if (c.depth > 0) {
+        (this.innerCounts[c.layer] as StatusCounts)[c.status]++;
+        (mineInner[c.layer] as StatusCounts)[c.status]++;
+      }
     }
     if (reassembled) {
       (counts[reassembled.layer] as StatusCounts)[reassembled.status]++;
-      if (reassembled.depth > 0) (this.innerCounts[reassembled.layer] as StatusCounts)[reassembled.status]++;
+      (mine[reassembled.layer] as StatusCounts)[reassembled.status]++;
+      if (reassembled.depth > 0) {
+        (this.innerCounts[reassembled.layer] as StatusCounts)[reassembled.status]++;
+        (mineInner[reassembled.layer] as StatusCounts)[reassembled.status]++;
+      }
     }
     this.analyse(st, cap, n, ts, d, reassembled);
     // Emitted after the analysis, so a filter can use what it found (tcp.stream, retransmissions).

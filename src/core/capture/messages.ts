@@ -84,13 +84,18 @@ export const CAPTURE_MESSAGES: Record<string, Template> = {
     zh: (p) => `第 ${p.at} 字节处的 ${p.what}：长度为 ${p.len} 的选项 ${p.code} 超出了块的范围；忽略这些选项`,
   },
   'gzip-corrupt': {
-    en: (p) => `gzip stream is damaged or truncated after ${p.out} decompressed bytes (${p.fed} compressed bytes read): ${p.why}`,
-    zh: (p) => `gzip 数据流在解压出 ${p.out} 字节后损坏或被截断（已读取 ${p.fed} 个压缩字节）：${p.why}`,
+    // The platform's own exception text (`why`) stays in params: it differs per browser and means
+    // little to a reader; what it says is reduced to "ends early" or "damaged".
+    en: (p) =>
+      `the gzip file ${p.kind === 'truncated' ? 'ends early (cut short)' : 'is damaged'} after ${p.out} decompressed bytes (${p.fed} compressed bytes read); what came before is analysed`,
+    zh: (p) =>
+      `gzip 文件在解压出 ${p.out} 字节后${p.kind === 'truncated' ? '提前结束（被截断）' : '已损坏'}（已读取 ${p.fed} 个压缩字节）；此前的内容照常分析`,
   },
   'gzip-bomb': {
     en: (p) =>
       `gzip stream expands more than ${p.ratio}-fold (${p.out} bytes from ${p.fed} compressed bytes): a decompression bomb, not a capture; reading stopped there, the report covers what was read`,
-    zh: (p) => `gzip 数据流膨胀超过 ${p.ratio} 倍（${p.fed} 个压缩字节解压出 ${p.out} 字节）：这是解压炸弹而不是抓包文件；已在此处停止读取，报告只包含此前读到的内容`,
+    zh: (p) =>
+      `gzip 数据流膨胀超过 ${p.ratio} 倍（${p.fed} 个压缩字节解压出 ${p.out} 字节）：这是解压炸弹而不是抓包文件；已在此处停止读取，报告只包含此前读到的内容`,
   },
   'too-many-interfaces': {
     en: (p) => `more than ${p.max} interfaces described in one section (at byte ${p.at}); further ones are ignored`,

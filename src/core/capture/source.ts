@@ -112,7 +112,8 @@ async function* gunzip(src: ChunkSource, errors: CoreError[]): ChunkSource {
     }
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    errors.push(captureError('gzip-corrupt', { out, fed, why }, out));
+    const kind = /truncat|end of (file|stream|input)|unexpected end|premature/i.test(why) ? 'truncated' : 'damaged';
+    errors.push(captureError('gzip-corrupt', { out, fed, why, kind }, out));
     try {
       await writer.abort();
     } catch {
