@@ -56,9 +56,20 @@ export interface Decoded {
  */
 export async function maybeGunzip(src: ChunkSource): Promise<Decoded> {
   const it = src[Symbol.asyncIterator]();
-  let first = await it.next();
-  while (!first.done && first.value.length === 0) first = await it.next();
-  const head = first.done ? new Uint8Array(0) : first.value;
+  // The magic is two bytes; a source may deliver them in separate chunks (a pipe, 1-byte reads).
+  let head: Uint8Array = new Uint8Array(0);
+  while (head.length < 2) {
+    const r = await it.next();
+    if (r.done) break;
+    if (!r.value.length) continue;
+    if (!head.length) head = r.value;
+    else {
+      const both = new Uint8Array(head.length + r.value.length);
+      both.set(head);
+      both.set(r.value, head.length);
+      head = both;
+    }
+  }
   async function* rest(): ChunkSource {
     if (head.length) yield head;
     for (;;) {
