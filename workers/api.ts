@@ -15,3 +15,5 @@ export type {
   Row,
   SharePreview,
 } from '../src/core/session';
+export type { ConnRow, ConversationTable, DnsRow } from '../src/core/analysis/conversations';
+export type { IoSeries } from '../src/core/analysis/series';

@@ -5,6 +5,8 @@ import type { CaptureSource } from '../../workers/api';
 import { Diagnosis } from './Diagnosis';
 import { fmtInt, strings } from './i18n';
 import { Boundary } from './Boundary';
+import { Connections } from './Connections';
+import { IoGraph } from './IoGraph';
 import { errorText } from '../core/errors';
 import { PacketDetail, PacketList } from './Packets';
 import { useApp, useReport } from './store';
@@ -277,6 +279,16 @@ function Results(): JSX.Element | null {
       ) : (
         <div className="col-main">
           <section className="panel placeholder" aria-busy="true" />
+        </div>
+      )}
+      {stage >= 2 && (
+        <div className="col-wide stats">
+          <Boundary name={S.io.title} lang={lang} resetKey={report}>
+            <IoGraph />
+          </Boundary>
+          <Boundary name={S.conn.title} lang={lang} resetKey={report}>
+            <Connections />
+          </Boundary>
         </div>
       )}
       {stage >= 2 && (

@@ -10,7 +10,7 @@ import type { Dissection } from '../decode/dissect';
 import { summarize } from '../decode/format';
 import { K } from '../decode/layers';
 import type { ReassembledCheck, ReassemblyStats } from '../decode/reassembly';
-import type { FilterFn, FrameMeta } from '../filter';
+import { ANALYSIS_RETRANSMISSION, type FilterFn, type FrameMeta } from '../filter';
 import {
   emptyCounts,
   type CaptureSummary,
@@ -21,7 +21,9 @@ import {
   type Report,
   type StatusCounts,
 } from '../report';
+import { conversationTable, type ConversationTable } from './conversations';
 import { diagnose } from './diagnose';
+import { Series, type IoSeries } from './series';
 import { locate } from './points';
 import { Frame } from './frame';
 import type { Lang } from './i18n';
@@ -54,6 +56,8 @@ export interface AnalyzeOptions {
 
 interface CaptureState {
   summary: CaptureSummary;
+  /** Traffic over time (IO graph). */
+  series: Series;
   trackers: Trackers;
   states: unknown[];
   errorsNotListed: number;
@@ -103,6 +107,7 @@ export class Analyzer {
     const cap = this.caps.length;
     const trackers = new Trackers(this.maxFlows, this.maxFrames, this.compare);
     const st: CaptureState = {
+      series: new Series(),
       summary: {
         file,
         format: 'unknown',
@@ -224,6 +229,9 @@ export class Analyzer {
       }
     }
     this.analyse(st, cap, n, ts, d, reassembled);
+    let bad = reassembled?.status === 'bad';
+    for (let i = 0; i < d.nChecks && !bad; i++) bad = d.checks[i]!.status === 'bad';
+    st.series.add(ts, bad, (this.meta.flags & ANALYSIS_RETRANSMISSION) !== 0);
     // Emitted after the analysis, so a filter can use what it found (tcp.stream, retransmissions).
     if (this.matches(cap, n, ts, d) && (this.frames || this.onFrame)) this.emitFrame(frameReport(cap, n, ts, d, reassembled));
   }
@@ -277,6 +285,17 @@ export class Analyzer {
     let n = 0;
     for (const k of a.trackers.sigs.frame.keys()) if (b.trackers.sigs.frame.has(k)) n++;
     return n;
+  }
+
+  /** Packets, bad checksums and retransmissions over time in capture `cap` (IO graph). */
+  ioSeries(cap: number): IoSeries | null {
+    return this.caps[cap]?.series.snapshot() ?? null;
+  }
+
+  /** The connections view of capture `cap` (every TCP connection and DNS lookup). */
+  conversations(cap: number): ConversationTable | null {
+    const st = this.caps[cap];
+    return st ? conversationTable(st.trackers, st.summary.start ?? 0) : null;
   }
 
   /** Build findings and the diagnosis. May be called again with another language. */

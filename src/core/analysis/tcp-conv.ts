@@ -14,6 +14,7 @@ import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/layers';
 import { columns } from './columns';
 import type { FlowTable } from './flows';
 import type { Frame } from './frame';
+import { connRow, MAX_CONVERSATION_ROWS, type ConnRow } from './conversations';
 import { connSummary, worth, type ConnSummary, type Handshake, type IcmpNote, type Run } from './conn-summary';
 import { signature, TAG, TxList, txOf, type SigIndex, type Tx } from './tx';
 
@@ -89,6 +90,11 @@ export class TcpConversations {
   retiredDropped = 0;
   /** New handshakes not tracked because MAX_HANDSHAKES were live. */
   handshakesNotTracked = 0;
+  /** Compact rows of connections that ended or were evicted (for the connections view). */
+  readonly closedRows: ConnRow[] = [];
+  closedRowsDropped = 0;
+  /** Time of the capture's first packet (row times are relative to it). */
+  private firstPacketTs = -1;
   /** SYN signature -> flow, to find the same connection in the other capture. */
   readonly flowOfSyn = new Map<number, number>();
 
@@ -113,6 +119,7 @@ export class TcpConversations {
   /** Track one TCP segment (full header); returns tcp.analysis flags for the frame. */
   update(f: Frame): number {
     this.liveCache = null;
+    if (this.firstPacketTs < 0) this.firstPacketTs = f.ts;
     const c = this.c;
     const id = f.flow;
     const tl = f.tl!;
@@ -376,8 +383,12 @@ export class TcpConversations {
   private retire(id: number): void {
     const h = this.handshakes.get(id) ?? null;
     this.handshakes.delete(id);
-    if (this.retiredFull(h)) return;
+    // A flood evicts millions of flows: past both caps, only count (summarising is the cost).
+    const rowsFull = this.closedRows.length >= MAX_CONVERSATION_ROWS;
+    if (rowsFull) this.closedRowsDropped++;
+    if (rowsFull && this.retiredFull(h)) return;
     const s = connSummary(this, this.flows, id, h, false);
+    if (!rowsFull) this.closedRows.push(connRow(s, this.firstPacketTs));
     if (worth(s)) {
       if (this.retired.length < MAX_RETIRED) this.retired.push(s);
       else this.retiredDropped++;

@@ -12,6 +12,8 @@ import { describeLayers, type LayerDetail } from '../decode/detail';
 import { makeError, toCoreError, type CoreError } from '../errors';
 import { compileFilter, FilterError, type FilterFn } from '../filter';
 import { runAnalysis, type Progress } from '../pipeline';
+import type { ConversationTable } from '../analysis/conversations';
+import type { IoSeries } from '../analysis/series';
 import type { Lang } from '../analysis/i18n';
 import type { Report } from '../report';
 import type { SharedResult } from '../share/permalink';
@@ -97,6 +99,9 @@ export class Session {
   private dissector = new Dissector();
   private vxlanPorts: number[] = [];
   private reports: Record<Lang, Report> | null = null;
+  /** The connections view per capture, built once after an analysis. */
+  private tables: (ConversationTable | null)[] = [];
+  private series: (IoSeries | null)[] = [];
   private frameMaps: number[][] | null = null;
 
   /** Analyse one or two captures. `onProgress` may be a Comlink proxy: called at most every 100 ms. */
@@ -134,6 +139,8 @@ export class Session {
       });
       for (const st of this.stores) st.trim();
       this.reports = { en: analyzer.finish('en'), zh: analyzer.finish('zh') };
+      this.tables = this.stores.map((_, i) => analyzer.conversations(i));
+      this.series = this.stores.map((_, i) => analyzer.ioSeries(i));
       return { ok: true, reports: this.reports, packets: this.stores.map((s) => s.n), elapsedMs: Date.now() - t0 };
     } catch (e) {
       return { ok: false, error: toCoreError(e) };
@@ -290,6 +297,16 @@ export class Session {
     } catch (e) {
       return { ok: false, error: toCoreError(e) };
     }
+  }
+
+  /** Packets, bad checksums and retransmissions over time in capture `capture` (the IO graph). */
+  ioGraph(capture: number): IoSeries | null {
+    return this.series[capture] ?? null;
+  }
+
+  /** Every TCP connection and DNS lookup of capture `capture` (the connections view). */
+  connections(capture: number): ConversationTable | null {
+    return this.tables[capture] ?? null;
   }
 
   /** Open a permalink: decode, validate, rebuild the shared capture(s) and analyse them. */
