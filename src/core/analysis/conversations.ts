@@ -12,7 +12,7 @@ import type { Trackers } from './trackers';
 import { qtypeName } from '../decode/protocols/dns';
 
 /** Rows kept per table. */
-export const MAX_CONVERSATION_ROWS = 50_000;
+export const MAX_CONVERSATION_ROWS = 20_000;
 
 export type ConnOutcome = 'established' | 'refused' | 'reset' | 'failed' | 'unknown';
 
