@@ -44,7 +44,7 @@ function Header(): JSX.Element {
   const [sharing, setSharing] = useState(false);
   return (
     <header className="top">
-      <button className="brand" onClick={reset} aria-label={S.newFile} disabled={phase === 'idle'}>
+      <button className="brand" onClick={reset} aria-label={`${S.title}: ${S.newFile}`} disabled={phase === 'idle'}>
         <svg width="26" height="26" viewBox="0 0 32 32" aria-hidden="true">
           <rect x="1" y="1" width="30" height="30" rx="7" fill="var(--accent)" />
           <path
@@ -73,8 +73,8 @@ function Header(): JSX.Element {
         <button onClick={() => setLang(lang === 'en' ? 'zh' : 'en')} data-testid="lang" lang={lang === 'en' ? 'zh-CN' : 'en'}>
           {S.language}
         </button>
-        <button onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} data-testid="theme" aria-label={S.theme}>
-          {theme === 'dark' ? `☀ ${S.light}` : `☾ ${S.dark}`}
+        <button onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} data-testid="theme" title={S.theme}>
+          <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span> {theme === 'dark' ? S.light : S.dark}
         </button>
       </div>
       {sharing && <ShareDialog onClose={() => setSharing(false)} />}

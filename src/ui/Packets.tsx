@@ -99,13 +99,38 @@ export function PacketList(): JSX.Element {
     if (scrollTo !== null) v.scrollToIndex(scrollTo, { align: 'center' });
   }, [scrollTo, v]);
 
+  // Arrow keys move the selection one row, PageUp/PageDown one screenful, Home/End to the ends.
+  // A target row that is not loaded (End in a million rows) is fetched from the worker on its
+  // own; selecting it scrolls the list there, which loads its page as usual.
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
-    e.preventDefault();
+    if (e.altKey || e.ctrlKey || e.metaKey || rowCount === 0) return;
     const idx = [...rows.entries()].find(([, r]) => r.n === frame)?.[0] ?? -1;
-    const next = rows.get(Math.max(0, Math.min(rowCount - 1, idx + (e.key === 'ArrowDown' ? 1 : -1))));
-    if (next) void selectFrame(capture, next.n);
+    const page = Math.max(1, Math.floor((parent.current?.clientHeight ?? ROW_H) / ROW_H) - 1);
+    const to: Record<string, number> = {
+      ArrowDown: idx + 1,
+      ArrowUp: idx - 1,
+      PageDown: idx < 0 ? page - 1 : idx + page,
+      PageUp: idx - page,
+      Home: 0,
+      End: rowCount - 1,
+    };
+    if (!(e.key in to)) return;
+    e.preventDefault();
+    const target = Math.max(0, Math.min(rowCount - 1, to[e.key]!));
+    if (target === idx) return;
+    const loaded = rows.get(target);
+    if (loaded) {
+      void selectFrame(capture, loaded.n);
+      return;
+    }
+    const version = listVersion;
+    void bridge.api.rows(capture, target, 1).then((got) => {
+      const r = got[0];
+      const st = useApp.getState();
+      if (r && version === st.listVersion && capture === st.capture) void selectFrame(capture, r.n);
+    });
   };
+  const selectedIndex = items.find((it) => rows.get(it.index)?.n === frame)?.index;
 
   return (
     <section className="panel packets" aria-label={S.packetList}>
@@ -163,6 +188,7 @@ export function PacketList(): JSX.Element {
         onKeyDown={onKey}
         role="listbox"
         aria-label={S.packetList}
+        aria-activedescendant={selectedIndex === undefined ? undefined : `packet-row-${selectedIndex}`}
         data-testid="packet-list"
       >
         <div style={{ height: v.getTotalSize(), position: 'relative' }}>
@@ -171,6 +197,7 @@ export function PacketList(): JSX.Element {
             return (
               <div
                 key={it.key}
+                id={`packet-row-${it.index}`}
                 role="option"
                 aria-selected={r ? r.n === frame : false}
                 className={`row${r && r.n === frame ? ' selected' : ''}${r ? ` w-${r.worst}` : ''}${r && marked.has(r.n) ? ' evidence' : ''}`}
@@ -234,8 +261,7 @@ export function PacketDetail(): JSX.Element {
         {S.detail}: {S.frame} {p.n}
       </h2>
       <p className="muted">
-        {formatTimestamp(p.ts)} · {p.len} / {p.origLen} bytes · link type{' '}
-        {p.linkType}
+        {formatTimestamp(p.ts)} · {p.len} / {p.origLen} bytes · link type {p.linkType}
       </p>
       <div className="detail-grid">
         <ul className="tree">
@@ -316,7 +342,8 @@ function HexView({ bytes, hl }: { bytes: Uint8Array; hl: [number, number] | null
     );
   }
   return (
-    <div className="hex" data-testid="hex" aria-label="hex">
+    // Focusable: it scrolls (long packets, narrow screens) and has nothing else to focus.
+    <div className="hex" data-testid="hex" role="region" aria-label="hex" tabIndex={0}>
       {lines}
     </div>
   );

@@ -3,11 +3,12 @@
  * banner shown when a result was opened from a link, and "download as pcap".
  */
 import { useShallow } from 'zustand/react/shallow';
-import { useEffect, useState, type JSX } from 'react';
+import { useEffect, useRef, useState, type JSX } from 'react';
 import type { SharePreview } from '../../workers/api';
 import { strings } from './i18n';
 import { errorText, type CoreError } from '../core/errors';
 import { bridge, useApp, useReport } from './store';
+import { useFocusTrap } from './useFocusTrap';
 
 /** Save bytes as a file without any network request. */
 function download(bytes: Uint8Array, name: string): void {
@@ -40,16 +41,17 @@ export function ShareDialog({ onClose }: { onClose: () => void }): JSX.Element {
       live = false;
     };
   }, [anon]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  // Focus moves into the dialog and stays there; Escape closes it and focus goes back to the
+  // Share button.
+  const dialog = useRef<HTMLDivElement>(null);
+  useFocusTrap(dialog, onClose);
   const url = preview ? `${location.origin}${location.pathname}#r=${preview.value}` : '';
   return (
     <div className="modal-backdrop" onClick={onClose}>
       <div
+        ref={dialog}
         className="modal"
+        tabIndex={-1}
         role="dialog"
         aria-modal="true"
         aria-labelledby="share-title"
@@ -70,8 +72,9 @@ export function ShareDialog({ onClose }: { onClose: () => void }): JSX.Element {
         )}
         {preview && (
           <>
-            <h3>{S.willShare(preview.packets.length)}</h3>
-            <ul className="share-list" data-testid="share-preview">
+            <h3 id="share-what">{S.willShare(preview.packets.length)}</h3>
+            {/* Focusable so the keyboard can scroll it (it scrolls on a phone). */}
+            <ul className="share-list" data-testid="share-preview" tabIndex={0} aria-labelledby="share-what">
               {preview.packets.map((p) => (
                 <li key={`${p.capture}:${p.frame}`}>
                   <span className="mono">

@@ -25,7 +25,7 @@ export function Findings({ report }: { report: Report }): JSX.Element {
       <ul>
         {report.findings.slice(0, MAX_LISTED).map((f, i) => (
           <li key={i} className={`sev-${f.severity}${i === finding ? ' current' : ''}`} data-testid="finding" data-kind={f.kind}>
-            <span className={`sev-dot sev-${f.severity}`} aria-label={f.severity} />
+            <span className={`sev-dot sev-${f.severity}`} role="img" aria-label={f.severity} />
             <span className="kind">
               {S.kinds[f.kind] ?? f.kind}
               {report.captures.length > 1 && ` · ${report.captures[f.capture]?.file}`}
