@@ -46,7 +46,16 @@ for (const name of CASES) {
       }
       // Hover every timeline marker's tooltip path: the tooltip formats timestamps too.
       const m = page.getByTestId('syn-attempt').first();
-      if (await m.isVisible().catch(() => false)) await m.hover({ force: true, timeout: 10_000 });
+      // The chart may re-render (resize) between two steps: move the mouse to where the marker
+      // is rather than asking for an actionable element.
+      for (let k = 0; k < 5 && (await m.count()); k++) {
+        const b = await m.boundingBox().catch(() => null);
+        if (b) {
+          await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+          break;
+        }
+        await page.waitForTimeout(200);
+      }
     }
     await expect(page.getByTestId('panel-error')).toHaveCount(0);
     expect(errors).toEqual([]);
