@@ -196,13 +196,17 @@ test.describe('a 390 x 844 phone', () => {
   test('remedies: commands wrap inside the panel, prose does not break mid-word', async ({ page }) => {
     await analyseSample(page);
     const diag = page.getByTestId('diagnosis');
-    const panel = (await diag.boundingBox())!;
-    const codes = diag.locator('.remedies code');
-    expect(await codes.count()).toBeGreaterThan(0);
-    for (let i = 0; i < (await codes.count()); i++) {
-      const b = (await codes.nth(i).boundingBox())!;
-      expect(b.x + b.width, `command ${i} stays inside the diagnosis panel`).toBeLessThanOrEqual(panel.x + panel.width);
+    // Commands live in "confirm first" (beside the diagnosis) and in the remedies (below the timeline).
+    for (const panelOf of [page.locator('.confirm-panel'), page.getByTestId('remedies')]) {
+      const panel = (await panelOf.boundingBox())!;
+      const codes = panelOf.locator('.remedies code');
+      expect(await codes.count()).toBeGreaterThan(0);
+      for (let i = 0; i < (await codes.count()); i++) {
+        const b = (await codes.nth(i).boundingBox())!;
+        expect(b.x + b.width, `command ${i} stays inside its panel`).toBeLessThanOrEqual(panel.x + panel.width);
+      }
     }
+    const codes = page.getByTestId('remedies').locator('.remedies code');
     // Code may break anywhere (where it has to); nothing sets word-break: break-all any more,
     // which split commands such as "nstat" mid-word even where a space was free.
     const styles = await codes

@@ -225,7 +225,7 @@ test('keyboard: open the picker with Enter, move through packets with the arrow 
   // Listen first: Playwright turns on file-chooser interception asynchronously when a listener
   // is added, and a keypress right after could otherwise beat it.
   const chooserEvent = page.waitForEvent('filechooser');
-  await page.locator('label[for="file-input"]').focus();
+  await page.getByTestId('choose').focus();
   await page.waitForTimeout(200);
   await page.keyboard.press('Enter');
   const chooser = await chooserEvent;

@@ -81,12 +81,16 @@ describe('analyze CLI', () => {
     const r = run(eth0);
     expect(r.code).toBe(0);
     expect(r.out.split('\n')[0]).toMatch(/^== Diagnosis: vxlan-checksum-drop/);
+    // The headline sentence comes before the evidence.
+    expect(r.out.split('\n')[1]).toMatch(/^SYNs to 172\.29\.2\.3:9153 are dropped by the receiving kernel/);
     expect(r.out).toMatch(/Timeline:/);
     expect(r.out).toMatch(/63\.137\s+zero \(no checksum\)/);
   });
 
   it('--lang zh', () => {
-    expect(run('--lang', 'zh', eth0).out).toMatch(/诊断/);
+    const out = run('--lang', 'zh', eth0).out;
+    expect(out).toMatch(/诊断/);
+    expect(out.split('\n')[1]).toMatch(/^发往 172\.29\.2\.3:9153 的 SYN 因 VXLAN/);
   });
 
   it('reads gzip-compressed captures', () => {

@@ -175,6 +175,8 @@ export interface Lost {
 export interface Diagnosis {
   cause: Cause;
   confidence: 'high' | 'medium' | 'low';
+  /** One plain sentence: what fails, how long, why (set by diagnose; the summary has the evidence). */
+  headline?: string;
   summary: string;
   evidence: number[];
   /** Capture of the evidence frames. */
@@ -197,6 +199,8 @@ export interface Report {
   checksums: Record<CheckLayer, StatusCounts>;
   /** Two-capture reports: SYN/DNS transmissions seen in both captures (0: unrelated files). */
   captureOverlap?: number;
+  /** Present (true) when the user swapped the two capture points' inferred sides. */
+  sidesSwapped?: boolean;
   /** The part of `checksums` inside tunnels (depth >= 1). */
   checksumsInner: Record<CheckLayer, StatusCounts>;
   frames?: FrameReport[];

@@ -204,7 +204,10 @@ function storyText(t: FindingTimeline, r: Report, lang: Lang): string {
 export function renderText(r: Report, lang: Lang, withFrames = false): string {
   const h = H[lang];
   const d = r.diagnosis;
-  let s = `== ${h.diagnosis}: ${d.cause ?? h.none} (${h.confidence}: ${CONFIDENCE[lang][d.confidence]}) ==\n${wrap(d.summary)}\n`;
+  let s = `== ${h.diagnosis}: ${d.cause ?? h.none} (${h.confidence}: ${CONFIDENCE[lang][d.confidence]}) ==\n`;
+  // The headline first (one sentence), then the evidence behind it.
+  if (d.headline && d.headline !== d.summary) s += `${wrap(d.headline)}\n\n`;
+  s += `${wrap(d.summary)}\n`;
   if (d.evidence.length)
     s += `${h.evidence}: ${d.evidence.join(', ')}${r.captures.length > 1 ? ` (${r.captures[d.evidenceCapture]!.file})` : ''}\n`;
   const primary = d.primaryFinding >= 0 ? r.findings[d.primaryFinding] : undefined;

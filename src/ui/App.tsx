@@ -2,7 +2,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import { startTransition, useEffect, useRef, useState, type DragEvent, type JSX } from 'react';
 import type { CaptureSource } from '../../workers/api';
-import { Diagnosis } from './Diagnosis';
+import { Confirm, Diagnosis, Remedies } from './Diagnosis';
+import { HowTo } from './HowTo';
 import { fmtInt, strings } from './i18n';
 import { Boundary } from './Boundary';
 import { Connections } from './Connections';
@@ -24,9 +25,7 @@ const SAMPLES = {
 };
 
 function filesToSources(list: FileList | File[] | null | undefined): CaptureSource[] {
-  return Array.from(list ?? [])
-    .slice(0, 2)
-    .map((file) => ({ kind: 'file', file }));
+  return Array.from(list ?? []).map((file) => ({ kind: 'file', file }));
 }
 
 function Header(): JSX.Element {
@@ -44,20 +43,22 @@ function Header(): JSX.Element {
   const [sharing, setSharing] = useState(false);
   return (
     <header className="top">
-      <button className="brand" onClick={reset} aria-label={`${S.title}: ${S.newFile}`} disabled={phase === 'idle'}>
-        <svg width="26" height="26" viewBox="0 0 32 32" aria-hidden="true">
-          <rect x="1" y="1" width="30" height="30" rx="7" fill="var(--accent)" />
-          <path
-            d="M6 20h5l3-9 4 14 3-8h5"
-            fill="none"
-            stroke="#fff"
-            strokeWidth="2.6"
-            strokeLinecap="round"
-            strokeLinejoin="round"
-          />
-        </svg>
-        <span>{S.title}</span>
-      </button>
+      <h1 className="brand-h">
+        <button className="brand" onClick={reset} aria-label={`${S.title}: ${S.newFile}`} disabled={phase === 'idle'}>
+          <svg width="26" height="26" viewBox="0 0 32 32" aria-hidden="true">
+            <rect x="1" y="1" width="30" height="30" rx="7" fill="var(--accent)" />
+            <path
+              d="M6 20h5l3-9 4 14 3-8h5"
+              fill="none"
+              stroke="#fff"
+              strokeWidth="2.6"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
+          </svg>
+          <span>{S.title}</span>
+        </button>
+      </h1>
       <span className="privacy muted">{S.privacy}</span>
       <div className="tools">
         {phase === 'done' && (
@@ -96,6 +97,7 @@ function FileInput(): JSX.Element {
         type="file"
         multiple
         data-testid="file-input"
+        aria-label={S.choose}
         accept=".pcap,.pcapng,.cap,.gz,.pcap.gz,.pcapng.gz,application/vnd.tcpdump.pcap"
         className="sr-only"
         tabIndex={-1}
@@ -105,21 +107,10 @@ function FileInput(): JSX.Element {
           if (s.length) void open(s);
         }}
       />
-      {/* The visible control is the label: focusable, and Enter/Space open the picker. */}
-      <label
-        htmlFor="file-input"
-        className="button primary"
-        tabIndex={0}
-        role="button"
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' || e.key === ' ') {
-            e.preventDefault();
-            ref.current?.click();
-          }
-        }}
-      >
+      {/* The visible control: a real button that opens the hidden input's picker. */}
+      <button type="button" className="primary" onClick={() => ref.current?.click()} data-testid="choose">
         {S.choose}
-      </label>
+      </button>
     </>
   );
 }
@@ -182,6 +173,7 @@ function Landing(): JSX.Element {
         </p>
       )}
       {error && <ErrorView />}
+      <HowTo />
     </main>
   );
 }
@@ -246,6 +238,17 @@ function useStages(count: number): number {
   return stage;
 }
 
+/** More than two files were dropped: say which were left out (two capture points are compared). */
+function IgnoredFiles(): JSX.Element | null {
+  const { ignored, lang } = useApp(useShallow((s) => ({ ignored: s.ignored, lang: s.lang })));
+  if (!ignored.length) return null;
+  return (
+    <p className="banner warn" role="status" data-testid="ignored-files">
+      {strings(lang).ignoredFiles(ignored)}
+    </p>
+  );
+}
+
 function Results(): JSX.Element | null {
   const report = useReport();
   const lang = useApp((s) => s.lang);
@@ -257,6 +260,7 @@ function Results(): JSX.Element | null {
   return (
     <main className="results">
       <SharedBanner />
+      <IgnoredFiles />
       {stage >= 1 ? (
         <>
           <div className="col-main">
@@ -266,8 +270,14 @@ function Results(): JSX.Element | null {
             <Boundary name={S.timeline} lang={lang} resetKey={report}>
               <Timeline report={report} />
             </Boundary>
+            <Boundary name={S.remedies} lang={lang} resetKey={report}>
+              <Remedies report={report} />
+            </Boundary>
           </div>
           <div className="col-side">
+            <Boundary name={S.confirm} lang={lang} resetKey={report}>
+              <Confirm report={report} />
+            </Boundary>
             <Boundary name={S.findings} lang={lang} resetKey={report}>
               <Findings report={report} />
             </Boundary>
@@ -292,7 +302,7 @@ function Results(): JSX.Element | null {
         </div>
       )}
       {stage >= 2 && (
-        <div className="col-wide">
+        <div className="col-wide packets-area">
           <Boundary name={S.packetList} lang={lang} resetKey={report}>
             <PacketList />
           </Boundary>
@@ -341,7 +351,7 @@ export function App(): JSX.Element {
     const lq = (window as unknown as { launchQueue?: { setConsumer(cb: (p: { files?: FileSystemFileHandle[] }) => void): void } })
       .launchQueue;
     lq?.setConsumer(async (params) => {
-      const files = await Promise.all((params.files ?? []).slice(0, 2).map((h) => h.getFile()));
+      const files = await Promise.all((params.files ?? []).map((h) => h.getFile()));
       if (files.length) void open(files.map((file) => ({ kind: 'file', file })));
     });
     return () => window.removeEventListener('hashchange', onHash);

@@ -2,7 +2,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useState, type JSX } from 'react';
 import type { Report } from '../core/report';
-import { strings } from './i18n';
+import { fmtInt, strings } from './i18n';
+import { FrameChips } from './FrameChips';
 import { useApp } from './store';
 
 /** Render text where `backticked` parts are commands with a copy button. */
@@ -37,6 +38,19 @@ function Remedy({ text }: { text: string }): JSX.Element {
   );
 }
 
+/** The severity the panel is drawn with: error for the checksum drop, warning for other causes. */
+function severityOf(report: Report): 'error' | 'warning' | 'ok' {
+  const c = report.diagnosis.cause;
+  if (c === 'vxlan-checksum-drop') return 'error';
+  if (c) return 'warning';
+  return report.findings.some((f) => f.severity === 'error') ? 'warning' : 'ok';
+}
+
+/**
+ * The top of the result: a one-sentence headline (the cause code as a small tag beside the
+ * confidence) and the evidence behind it. What to check first sits beside it (`Confirm`) and the
+ * remedies follow the timeline (`Remedies`), so that the picture stays on the first screen.
+ */
 export function Diagnosis({ report }: { report: Report }): JSX.Element {
   const { lang, selectFrame, shared } = useApp(
     useShallow((s) => ({ lang: s.lang, selectFrame: s.selectFrame, shared: s.shared })),
@@ -44,15 +58,10 @@ export function Diagnosis({ report }: { report: Report }): JSX.Element {
   const S = strings(lang);
   // A shared healthy result has no packets: say what the sender found, not "the capture is empty".
   const claimOnly = !!shared && shared.packets === 0 && shared.claim.cause === null;
-  const d = claimOnly ? { ...report.diagnosis, summary: S.sharedNothing } : report.diagnosis;
-  const severity =
-    d.cause === 'vxlan-checksum-drop'
-      ? 'error'
-      : d.cause
-        ? 'warning'
-        : report.findings.some((f) => f.severity === 'error')
-          ? 'warning'
-          : 'ok';
+  const d = claimOnly ? { ...report.diagnosis, summary: S.sharedNothing, headline: S.noCause } : report.diagnosis;
+  const severity = severityOf(report);
+  const kind = report.findings[d.primaryFinding]?.kind ?? null;
+  const headline = d.headline ?? d.summary;
   return (
     <section
       className={`panel diagnosis sev-${severity}`}
@@ -62,59 +71,98 @@ export function Diagnosis({ report }: { report: Report }): JSX.Element {
     >
       <div className="panel-head">
         <h2>{S.diagnosis}</h2>
-        <span className={`badge conf-${d.confidence}`}>
-          {S.confidence}: {S.confidenceLevels[d.confidence]}
+        <span className="head-tags">
+          {d.cause && (
+            <code className="tag" data-testid="cause" title={S.causeCode}>
+              {d.cause}
+            </code>
+          )}
+          <span className={`badge conf-${d.confidence}`} data-testid="confidence">
+            {S.confidence}: {S.confidenceLevels[d.confidence]}
+          </span>
         </span>
       </div>
-      <p className="cause">
+      <p className="headline" data-testid="headline">
         <span className="cause-icon" aria-hidden="true">
           {severity === 'ok' ? '✓' : severity === 'error' ? '✗' : '!'}
         </span>
-        <code data-testid="cause">{d.cause ?? S.noCause}</code>
+        <span>{headline}</span>
       </p>
-      <p className="summary" data-testid="summary">
-        {d.summary}
-      </p>
+      {d.summary !== headline && (
+        <p className="summary" data-testid="summary">
+          {d.summary}
+        </p>
+      )}
       {d.evidence.length > 0 && (
         <div className="evidence">
           <span className="label">{S.evidence}:</span>{' '}
-          {d.evidence.slice(0, 40).map((n) => (
-            <button key={n} className="chip" onClick={() => void selectFrame(d.evidenceCapture, n)} data-testid="evidence-frame">
-              {n}
-            </button>
-          ))}
+          <FrameChips
+            frames={d.evidence.slice(0, 40)}
+            label={S.evidence}
+            testId="evidence-frame"
+            onPick={(n) => void selectFrame(d.evidenceCapture, n, { kind })}
+          />
+          {d.evidence.length > 40 && <span className="muted"> +{fmtInt(d.evidence.length - 40, lang)}</span>}
           {report.captures.length > 1 && <span className="muted"> ({report.captures[d.evidenceCapture]?.file})</span>}
         </div>
       )}
-      {d.confirm.length > 0 && (
-        <>
-          <h3>{S.confirm}</h3>
-          <ol className="remedies confirm" data-testid="confirm">
-            {d.confirm.map((r, i) => (
-              <Remedy key={i} text={r} />
-            ))}
-          </ol>
-        </>
-      )}
+    </section>
+  );
+}
+
+/** What to check before changing anything: beside the diagnosis on wide screens, under it on phones. */
+export function Confirm({ report }: { report: Report }): JSX.Element | null {
+  const lang = useApp((s) => s.lang);
+  const S = strings(lang);
+  const d = report.diagnosis;
+  if (!d.confirm.length) return null;
+  return (
+    <section className={`panel confirm-panel sev-${severityOf(report)}`} aria-label={S.confirm}>
+      <h2>{S.confirm}</h2>
+      <ol className="remedies confirm" data-testid="confirm">
+        {d.confirm.map((r, i) => (
+          <Remedy key={i} text={r} />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** What to do and what this capture cannot tell: collapsible, below the timeline. */
+export function Remedies({ report }: { report: Report }): JSX.Element | null {
+  const lang = useApp((s) => s.lang);
+  const S = strings(lang);
+  const d = report.diagnosis;
+  if (!d.remedies.length && !d.caveats.length) return null;
+  return (
+    <section className={`panel fixes sev-${severityOf(report)}`} data-testid="remedies" aria-label={S.remedies}>
       {d.remedies.length > 0 && (
-        <>
-          <h3>{S.remedies}</h3>
+        <details open>
+          <summary>
+            <h2>
+              {S.remedies} <span className="count">{fmtInt(d.remedies.length, lang)}</span>
+            </h2>
+          </summary>
           <ol className="remedies">
             {d.remedies.map((r, i) => (
               <Remedy key={i} text={r} />
             ))}
           </ol>
-        </>
+        </details>
       )}
       {d.caveats.length > 0 && (
-        <>
-          <h3>{S.caveats}</h3>
+        <details open>
+          <summary>
+            <h2>
+              {S.caveats} <span className="count">{fmtInt(d.caveats.length, lang)}</span>
+            </h2>
+          </summary>
           <ul className="caveats">
             {d.caveats.map((c, i) => (
               <li key={i}>{c}</li>
             ))}
           </ul>
-        </>
+        </details>
       )}
     </section>
   );

@@ -4,7 +4,7 @@
  */
 import { useShallow } from 'zustand/react/shallow';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type JSX, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type JSX, type KeyboardEvent, type PointerEvent } from 'react';
 import type { PacketView, Row } from '../../workers/api';
 import type { LayerDetail } from '../core/decode/detail';
 import { strings } from './i18n';
@@ -12,9 +12,37 @@ import { Glyph, Swatch } from './palette';
 import { bridge, useApp } from './store';
 import { errorText } from '../core/errors';
 import { formatTimestamp } from '../core/decode/text';
+import { CHECK_LAYER_NAME, type CheckLayer } from '../core/decode/layers';
+import { focusTarget, type FocusTarget } from './focus';
 
 const PAGE = 200;
 const ROW_H = 26;
+
+/** Wireshark's columns, plus the checksum verdicts; interface and direction for `-i any`. */
+type Col = 'no' | 'time' | 'iface' | 'dir' | 'src' | 'dst' | 'proto' | 'len' | 'info' | 'ck';
+const WIDTH: Record<Col, number> = {
+  no: 64,
+  time: 100,
+  iface: 44,
+  dir: 40,
+  src: 132,
+  dst: 132,
+  proto: 72,
+  len: 58,
+  info: 360,
+  ck: 88,
+};
+const MIN_W = 32;
+/** Linux cooked captures (`tcpdump -i any`): SLL and SLL2. */
+const COOKED = new Set([113, 276]);
+
+/** Time column formats: since the capture's first packet, since the previous displayed row, UTC. */
+export type TimeFormat = 'rel' | 'delta' | 'abs';
+
+function timeText(r: Row, f: TimeFormat): string {
+  if (f === 'abs') return formatTimestamp(r.ts);
+  return (f === 'delta' ? (r.delta ?? 0) : r.rel).toFixed(6);
+}
 
 export function PacketList(): JSX.Element {
   const {
@@ -99,6 +127,16 @@ export function PacketList(): JSX.Element {
     if (scrollTo !== null) v.scrollToIndex(scrollTo, { align: 'center' });
   }, [scrollTo, v]);
 
+  // A jump from outside the list (evidence, a marker, a finding) brings the list into the page.
+  const reveal = useApp((st) => st.reveal.seq);
+  const section = useRef<HTMLElement>(null);
+  const revealed = useRef(reveal);
+  useEffect(() => {
+    if (reveal === revealed.current) return;
+    revealed.current = reveal;
+    section.current?.scrollIntoView({ block: 'start' });
+  }, [reveal]);
+
   // Arrow keys move the selection one row, PageUp/PageDown one screenful, Home/End to the ends.
   // A target row that is not loaded (End in a million rows) is fetched from the worker on its
   // own; selecting it scrolls the list there, which loads its page as usual.
@@ -132,8 +170,41 @@ export function PacketList(): JSX.Element {
   };
   const selectedIndex = items.find((it) => rows.get(it.index)?.n === frame)?.index;
 
+  const cooked = (reports?.en.captures[capture]?.linkTypes ?? []).some((t) => COOKED.has(t));
+  const cols: Col[] = cooked
+    ? ['no', 'time', 'iface', 'dir', 'src', 'dst', 'proto', 'len', 'info', 'ck']
+    : ['no', 'time', 'src', 'dst', 'proto', 'len', 'info', 'ck'];
+  const [timeFmt, setTimeFmt] = useState<TimeFormat>('rel');
+  const [widths, setWidths] = useState<Record<Col, number>>(WIDTH);
+  const head = useRef<HTMLDivElement>(null);
+  // An absolute time needs room: widen the column once when switching to it.
+  useEffect(() => {
+    if (timeFmt === 'abs') setWidths((w) => (w.time < 230 ? { ...w, time: 230 } : w));
+  }, [timeFmt]);
+  const resize = (c: Col, w: number) => setWidths((old) => ({ ...old, [c]: Math.max(MIN_W, Math.min(1200, Math.round(w))) }));
+  const startResize = (e: PointerEvent<HTMLSpanElement>, c: Col) => {
+    e.preventDefault();
+    const x0 = e.clientX;
+    const w0 = widths[c];
+    const el = e.currentTarget;
+    el.setPointerCapture(e.pointerId);
+    const move = (ev: globalThis.PointerEvent) => resize(c, w0 + ev.clientX - x0);
+    const up = () => {
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', up);
+      el.removeEventListener('pointercancel', up);
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', up);
+    el.addEventListener('pointercancel', up);
+  };
+  // Info takes what is left (at least its own width); the list scrolls sideways in its box when
+  // the columns are wider than it, never the page.
+  const template = cols.map((c) => (c === 'info' ? `minmax(${widths.info}px, 1fr)` : `${widths[c]}px`)).join(' ');
+  const rowWidth = cols.reduce((n, c) => n + widths[c] + 8, 12);
+
   return (
-    <section className="panel packets" aria-label={S.packetList}>
+    <section className="panel packets" aria-label={S.packetList} ref={section}>
       <div className="panel-head">
         <h2>
           {S.packetList} <span className="count">{filter ? S.matches(rowCount, total) : rowCount}</span>
@@ -174,24 +245,54 @@ export function PacketList(): JSX.Element {
           {filterResult.error ? errorText(filterResult.error, lang) : ''}
         </p>
       )}
-      <div className="list-head" aria-hidden="true">
-        <span className="c-no">{S.no}</span>
-        <span className="c-time">+s</span>
-        <span className="c-len">{S.length}</span>
-        <span className="c-sum">{S.summary}</span>
-        <span className="c-ck">{S.checksums}</span>
+      <div className="list-tools">
+        <label>
+          {S.timeFormat}{' '}
+          <select value={timeFmt} onChange={(e) => setTimeFmt(e.target.value as TimeFormat)} data-testid="time-format">
+            <option value="rel">{S.timeFormats.rel}</option>
+            <option value="delta">{S.timeFormats.delta}</option>
+            <option value="abs">{S.timeFormats.abs}</option>
+          </select>
+        </label>
+      </div>
+      <div className="list-head" ref={head} style={{ gridTemplateColumns: template }}>
+        {cols.map((c) => (
+          <span key={c} className={`c-${c}`} data-col={c}>
+            <span className="col-name">{S.cols[c]}</span>
+            <span
+              className="col-resize"
+              role="separator"
+              aria-orientation="vertical"
+              aria-label={S.resizeColumn(S.cols[c])}
+              aria-valuenow={widths[c]}
+              aria-valuemin={MIN_W}
+              tabIndex={0}
+              onPointerDown={(e) => startResize(e, c)}
+              onKeyDown={(e) => {
+                const step = e.key === 'ArrowRight' ? 16 : e.key === 'ArrowLeft' ? -16 : 0;
+                if (!step) return;
+                e.preventDefault();
+                resize(c, widths[c] + step);
+              }}
+              data-testid={`resize-${c}`}
+            />
+          </span>
+        ))}
       </div>
       <div
         ref={parent}
         className="list"
         tabIndex={0}
         onKeyDown={onKey}
+        onScroll={(e) => {
+          if (head.current) head.current.scrollLeft = e.currentTarget.scrollLeft;
+        }}
         role="listbox"
         aria-label={S.packetList}
         aria-activedescendant={selectedIndex === undefined ? undefined : `packet-row-${selectedIndex}`}
         data-testid="packet-list"
       >
-        <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: rowWidth }}>
           {items.map((it) => {
             const r = rows.get(it.index);
             return (
@@ -201,24 +302,21 @@ export function PacketList(): JSX.Element {
                 role="option"
                 aria-selected={r ? r.n === frame : false}
                 className={`row${r && r.n === frame ? ' selected' : ''}${r ? ` w-${r.worst}` : ''}${r && marked.has(r.n) ? ' evidence' : ''}`}
-                style={{ position: 'absolute', top: 0, transform: `translateY(${it.start}px)`, height: ROW_H, width: '100%' }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  transform: `translateY(${it.start}px)`,
+                  height: ROW_H,
+                  width: '100%',
+                  gridTemplateColumns: template,
+                }}
                 onClick={() => r && void selectFrame(capture, r.n)}
                 data-testid="packet-row"
               >
                 {r ? (
-                  <>
-                    <span className="c-no">{r.n}</span>
-                    <span className="c-time">{r.rel.toFixed(6)}</span>
-                    <span className="c-len">{r.len}</span>
-                    <span className="c-sum">{r.summary}</span>
-                    <span className="c-ck">
-                      {r.checks.map((c, k) => (
-                        <Glyph key={k} state={c.status} title={`${c.layer}@${c.depth}: ${c.status}`} />
-                      ))}
-                    </span>
-                  </>
+                  cols.map((c) => <Cell key={c} c={c} r={r} timeFmt={timeFmt} S={S} />)
                 ) : (
-                  <span className="c-sum muted">…</span>
+                  <span className="c-info muted">…</span>
                 )}
               </div>
             );
@@ -229,24 +327,85 @@ export function PacketList(): JSX.Element {
   );
 }
 
+/** One cell of a packet row. */
+function Cell({ c, r, timeFmt, S }: { c: Col; r: Row; timeFmt: TimeFormat; S: ReturnType<typeof strings> }): JSX.Element {
+  switch (c) {
+    case 'no':
+      return <span className="c-no">{r.n}</span>;
+    case 'time':
+      return <span className="c-time">{timeText(r, timeFmt)}</span>;
+    case 'iface':
+      return <span className="c-iface">{r.iface ?? ''}</span>;
+    case 'dir':
+      return <span className={`c-dir dir-${r.dir ?? ''}`}>{r.dir ? S.dirs[r.dir] : ''}</span>;
+    case 'src':
+      return <span className="c-src">{r.src}</span>;
+    case 'dst':
+      return <span className="c-dst">{r.dst}</span>;
+    case 'proto':
+      return <span className="c-proto">{r.proto}</span>;
+    case 'len':
+      return <span className="c-len">{r.len}</span>;
+    case 'info':
+      return (
+        <span className="c-info" title={r.summary}>
+          {r.info}
+        </span>
+      );
+    case 'ck':
+      return (
+        <span className="c-ck">
+          {r.checks.map((k, i) => (
+            <Glyph
+              key={i}
+              state={k.status}
+              title={`${k.layer}@${k.depth}: ${S.states[k.status as keyof typeof S.states] ?? k.status}`}
+            />
+          ))}
+        </span>
+      );
+  }
+}
+
 export function PacketDetail(): JSX.Element {
-  const { lang, capture, frame } = useApp(useShallow((s) => ({ lang: s.lang, capture: s.capture, frame: s.frame })));
+  const { lang, capture, frame, reveal } = useApp(
+    useShallow((s) => ({ lang: s.lang, capture: s.capture, frame: s.frame, reveal: s.reveal })),
+  );
   const S = strings(lang);
   const [p, setP] = useState<PacketView | null>(null);
   const [hl, setHl] = useState<[number, number] | null>(null);
+  const [focus, setFocus] = useState<FocusTarget | null>(null);
+  const section = useRef<HTMLElement>(null);
+  // The reveal this panel has acted on: a new one (a jump from the diagnosis, the timeline or a
+  // finding) highlights the line its finding is about once the packet has loaded.
+  const done = useRef(reveal.seq);
   useEffect(() => {
     if (frame === null) return;
     let live = true;
     void bridge.api.packet(capture, frame).then((x) => {
-      if (live) {
-        setP(x);
-        setHl(null);
-      }
+      if (!live) return;
+      setP(x);
+      const st = useApp.getState();
+      const t = x && st.reveal.seq !== done.current ? focusTarget(x.layers, st.reveal.kind) : null;
+      done.current = st.reveal.seq;
+      setFocus(t);
+      setHl(t && x ? rangeOf(x.layers, t) : null);
     });
     return () => {
       live = false;
     };
-  }, [capture, frame]);
+  }, [capture, frame, reveal.seq]);
+  // Bring the highlighted line into view inside the tree (and the tree into the page).
+  // Scroll only the tree, not the page: the list above keeps the selected row in view.
+  useEffect(() => {
+    const tree = section.current?.querySelector<HTMLElement>('.tree');
+    const line = tree?.querySelector<HTMLElement>('.focus');
+    if (!focus || !tree || !line) return;
+    // The detail panel into the page (the least scrolling: the list above stays in view when it fits).
+    section.current?.scrollIntoView({ block: 'nearest' });
+    const top = line.getBoundingClientRect().top - tree.getBoundingClientRect().top + tree.scrollTop;
+    tree.scrollTop = Math.max(0, top - tree.clientHeight / 2);
+  }, [focus, p]);
   if (frame === null || !p) {
     return (
       <section className="panel detail" aria-label={S.detail}>
@@ -256,17 +415,27 @@ export function PacketDetail(): JSX.Element {
     );
   }
   return (
-    <section className="panel detail" aria-label={S.detail} data-testid="packet-detail">
+    <section className="panel detail" aria-label={S.detail} data-testid="packet-detail" ref={section}>
       <h2>
         {S.detail}: {S.frame} {p.n}
       </h2>
       <p className="muted">
-        {formatTimestamp(p.ts)} · {p.len} / {p.origLen} bytes · link type {p.linkType}
+        {formatTimestamp(p.ts)} · {S.frameMeta(p.len, p.origLen, p.linkType)}
       </p>
       <div className="detail-grid">
         <ul className="tree">
           {p.layers.map((l, i) => (
-            <LayerNode key={i} l={l} onField={setHl} S={S} />
+            <LayerNode
+              key={i}
+              l={l}
+              focus={focus && focus.layer === i ? focus : null}
+              onField={(r) => {
+                setHl(r);
+                setFocus(null);
+              }}
+              S={S}
+              zh={lang === 'zh'}
+            />
           ))}
         </ul>
         <HexView bytes={p.bytes} hl={hl} />
@@ -275,41 +444,63 @@ export function PacketDetail(): JSX.Element {
   );
 }
 
+/** Byte range of a focus target (the checksum field of a verdict is its two bytes). */
+function rangeOf(layers: LayerDetail[], t: FocusTarget): [number, number] | null {
+  const l = layers[t.layer];
+  if (!l) return null;
+  if (t.check >= 0) {
+    const c = l.checks[t.check];
+    return c ? [c.fieldStart, c.fieldStart + 2] : null;
+  }
+  const f = l.fields[t.field];
+  return f ? [f.start, f.end] : null;
+}
+
 function LayerNode({
   l,
+  focus,
   onField,
   S,
+  zh,
 }: {
   l: LayerDetail;
+  focus: FocusTarget | null;
   onField: (r: [number, number]) => void;
   S: ReturnType<typeof strings>;
+  zh: boolean;
 }): JSX.Element {
   return (
     <li>
       <details open>
         <summary onClick={() => onField([l.start, l.end])}>
           <b>{l.name}</b>
-          {l.depth > 0 && <span className="depth"> depth {l.depth}</span>}
-          {l.quoted && <span className="depth"> (quoted)</span>} <span className="muted">{l.summary}</span>
-          {l.truncated && <span className="warn"> [truncated]</span>}
+          {l.depth > 0 && <span className="depth"> {S.depthN(l.depth)}</span>}
+          {l.quoted && <span className="depth"> {S.quoted}</span>} <span className="muted">{l.summary}</span>
+          {l.truncated && <span className="warn"> [{S.truncatedTag}]</span>}
           {l.invalid && <span className="warn"> [{l.invalid}]</span>}
         </summary>
         <ul>
           {l.fields.map((f, k) => (
-            <li key={k}>
-              <button className="field" onClick={() => onField([f.start, f.end])}>
-                {f.name}: <span className="val">{f.value}</span>
+            <li key={k} className={focus?.field === k ? 'focus' : undefined} data-focus={focus?.field === k || undefined}>
+              <button className="field" onClick={() => onField([f.start, f.end])} title={f.key}>
+                {zh ? f.nameZh : f.name}: <span className="val">{f.value}</span>
               </button>
             </li>
           ))}
           {l.checks.map((c, k) => (
-            <li key={`c${k}`} className={`check st-${c.status}`} data-testid="check-verdict" data-status={c.status}>
+            <li
+              key={`c${k}`}
+              className={`check st-${c.status}${focus?.check === k ? ' focus' : ''}`}
+              data-testid="check-verdict"
+              data-focus={focus?.check === k || undefined}
+              data-status={c.status}
+            >
               <button className="field" onClick={() => onField([c.fieldStart, c.fieldStart + 2])}>
-                <Swatch state={c.status} /> {c.layer.toUpperCase()} checksum{c.tunnel ? ` (${S.outer})` : ''}:{' '}
-                <b>{S.states[c.status]}</b>
+                <Swatch state={c.status} /> {S.checksumOf(CHECK_LAYER_NAME[c.layer as CheckLayer] ?? c.layer)}
+                {c.tunnel ? ` (${S.outerHdr})` : ''}: <b>{S.states[c.status as keyof typeof S.states] ?? c.status}</b>
                 {c.stored !== null && ` · ${S.stored} 0x${c.stored.toString(16).padStart(4, '0')}`}
                 {c.computed !== null && c.status !== 'good' && ` · ${S.computed} 0x${c.computed.toString(16).padStart(4, '0')}`}
-                {c.reason && <span className="muted"> · {c.reason}</span>}
+                {(zh ? c.reasonZh : c.reason) && <span className="muted"> · {zh ? c.reasonZh : c.reason}</span>}
               </button>
             </li>
           ))}

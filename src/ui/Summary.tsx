@@ -5,7 +5,9 @@ import { useShallow } from 'zustand/react/shallow';
 import { fmtInt, strings } from './i18n';
 import { errorText } from '../core/errors';
 import { Swatch } from './palette';
+import { FrameChips } from './FrameChips';
 import { useApp } from './store';
+import { CHECK_LAYER_NAME } from '../core/decode/layers';
 
 /** Findings listed on screen (the JSON report keeps all of them). */
 const MAX_LISTED = 200;
@@ -38,11 +40,12 @@ export function Findings({ report }: { report: Report }): JSX.Element {
               <span>{f.title}</span>
             )}
             <span className="frames">
-              {f.frames.slice(0, 8).map((n) => (
-                <button key={n} className="chip small" onClick={() => void selectFrame(f.capture, n)}>
-                  {n}
-                </button>
-              ))}
+              <FrameChips
+                frames={f.frames.slice(0, 8)}
+                small
+                label={`${S.kinds[f.kind] ?? f.kind}: ${S.frames}`}
+                onPick={(n) => void selectFrame(f.capture, n, { kind: f.kind })}
+              />
               {f.frames.length > 8 && <span className="muted">+{f.frames.length - 8}</span>}
             </span>
           </li>
@@ -53,8 +56,7 @@ export function Findings({ report }: { report: Report }): JSX.Element {
   );
 }
 
-/** Display names of the checked layers. */
-const LAYER_NAME: Record<CheckLayer, string> = { ipv4: 'IPv4', udp: 'UDP', tcp: 'TCP', icmp: 'ICMP', icmpv6: 'ICMPv6' };
+const LAYER_NAME = CHECK_LAYER_NAME;
 
 /** One capture's (or the only capture's) checksum table, outer and inner rows. */
 function CountsTable({
@@ -117,7 +119,7 @@ function CountsTable({
 }
 
 export function ChecksumTable({ report }: { report: Report }): JSX.Element {
-  const { lang } = useApp(useShallow((s) => ({ lang: s.lang })));
+  const { lang, swapSides } = useApp(useShallow((s) => ({ lang: s.lang, swapSides: s.swapSides })));
   const S = strings(lang);
   // Two captures of the same traffic: one table each (summed, every packet would count twice).
   const per = report.captures.length > 1 && report.captures.every((c) => c.checksums);
@@ -152,6 +154,14 @@ export function ChecksumTable({ report }: { report: Report }): JSX.Element {
           </li>
         ))}
       </ul>
+      {report.captures.length === 2 && report.captures.every((c) => c.packets > 0) && (
+        <p className="swap">
+          <button onClick={() => void swapSides()} data-testid="swap-sides" aria-pressed={!!report.sidesSwapped}>
+            ⇄ {S.swapSides}
+          </button>{' '}
+          <span className="muted">{report.sidesSwapped ? S.swappedNote : S.swapHelp}</span>
+        </p>
+      )}
     </section>
   );
 }

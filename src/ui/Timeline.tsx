@@ -5,7 +5,8 @@
  * attempts reached the other capture point.
  */
 import { formatTimestamp } from '../core/decode/text';
-import type { JSX } from 'react';
+import { useEffect, useRef, type JSX, type ReactNode } from 'react';
+import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Attempt, FindingOf, Report } from '../core/report';
@@ -33,11 +34,62 @@ function estimateWidth(): number {
   return typeof window === 'undefined' ? 800 : Math.max(320, Math.min(1600, window.innerWidth) * 0.58);
 }
 
+/**
+ * The time axis is a square-root scale: a backoff ladder (0, 1, 3, 7 ... 63 s) or a run of
+ * retransmissions doubling from 0.2 s gets room for its first steps, which a linear axis piles
+ * onto each other and onto the axis. Padding keeps the 0 s marker off the axis line.
+ */
+function SQRT_AXIS(maxX: number): { scale: 'sqrt'; ticks: number[]; padding: { left: number; right: number } } {
+  const top = Math.ceil(maxX * 1.05 + 0.5);
+  const ticks = [0, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 240, 600, 1200, 3600].filter((t) => t <= top);
+  // Keep about six labels: the small steps matter only when the whole chart is short.
+  const keep = ticks.length > 7 ? ticks.filter((t) => t === 0 || t >= top / 60) : ticks;
+  return { scale: 'sqrt', ticks: keep, padding: { left: 14, right: 6 } };
+}
+
+/** A marker in the right half of the chart gets its tooltip on its left. */
+function onRight(box: HTMLDivElement | null, x: number): boolean {
+  return !!box && x > box.clientWidth / 2;
+}
+
+/**
+ * The tooltip of the marker that has keyboard focus (or, for story points, the mouse). It lives
+ * in its own little store, not in the chart's state: Recharts remounts custom shapes when the
+ * chart re-renders, which would take focus away from the very marker being described.
+ */
+const useTip = create<{ tip: { x: number; y: number; left: boolean; content: ReactNode } | null }>(() => ({ tip: null }));
+
+function showTip(box: HTMLDivElement | null, x: number, y: number, content: ReactNode): void {
+  useTip.setState({ tip: { x, y, left: onRight(box, x), content } });
+}
+
+function hideTip(): void {
+  useTip.setState({ tip: null });
+}
+
+/** Draws the current tooltip beside its marker, on the side with room. */
+function FocusTip(): JSX.Element | null {
+  const tip = useTip((s) => s.tip);
+  useEffect(() => hideTip, []);
+  if (!tip) return null;
+  return (
+    <div
+      className={`focus-tip${tip.left ? ' left' : ''}`}
+      style={{ left: tip.x, top: tip.y }}
+      data-testid="focus-tip"
+      aria-hidden="true"
+    >
+      {tip.content}
+    </div>
+  );
+}
+
 export function Timeline({ report }: { report: Report }): JSX.Element {
   const { lang, finding, selectFinding, selectFrame } = useApp(
     useShallow((s) => ({ lang: s.lang, finding: s.finding, selectFinding: s.selectFinding, selectFrame: s.selectFrame })),
   );
   const S = strings(lang);
+  const chartBox = useRef<HTMLDivElement>(null);
   const withTimeline = timelineFindings(report);
   const shown = withTimeline.includes(finding) ? finding : (withTimeline[0] ?? -1);
   const cur = report.findings[shown];
@@ -140,11 +192,13 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
         tabIndex={0}
         role="button"
         aria-label={`${S.attempt} ${p.payload.index + 1}: +${a!.offsetSec.toFixed(3)} s, ${S.outer} ${S.states[a!.outerChecksum]}, ${S.frame} ${a!.frame}`}
-        onClick={() => void selectFrame(f.capture, a!.frame)}
+        onClick={() => void selectFrame(f.capture, a!.frame, { kind: f.kind })}
+        onFocus={() => showTip(chartBox.current, p.cx, p.cy, tooltip({ active: true, payload: [{ payload: p.payload }] }))}
+        onBlur={hideTip}
         onKeyDown={(e) => {
           if (e.key === 'Enter' || e.key === ' ') {
             e.preventDefault();
-            void selectFrame(f.capture, a!.frame);
+            void selectFrame(f.capture, a!.frame, { kind: f.kind });
           }
         }}
       >
@@ -201,7 +255,8 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
         {picker}
       </div>
       <p className="finding-title">{f.title}</p>
-      <div className="chart" style={{ height: twoLanes ? 220 : 170 }} data-testid="timeline-chart">
+      <div className="chart" style={{ height: twoLanes ? 220 : 170 }} data-testid="timeline-chart" ref={chartBox}>
+        <FocusTip />
         {/* Drawn at an estimated size in the first commit (markers exist at once), then resized. */}
         <ResponsiveContainer
           width="100%"
@@ -214,6 +269,7 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
               type="number"
               dataKey="x"
               domain={[0, Math.ceil(maxX * 1.05 + 0.5)]}
+              {...SQRT_AXIS(maxX)}
               stroke="var(--muted)"
               tick={{ fill: 'var(--muted)', fontSize: 12 }}
               label={{ value: S.offset, position: 'insideBottom', offset: -16, fill: 'var(--muted)', fontSize: 12 }}
@@ -305,7 +361,7 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
           <tr>
             <th>#</th>
             <th>{S.frame}</th>
-            <th>+s</th>
+            <th>{S.offsetCol}</th>
             <th>{S.outer}</th>
             <th>{S.inner}</th>
             {twoLanes && <th>{S.delivered}</th>}
@@ -316,7 +372,7 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
             <tr key={i}>
               <td>{i + 1}</td>
               <td>
-                <button className="link" onClick={() => void selectFrame(f.capture, a.frame)}>
+                <button className="link" onClick={() => void selectFrame(f.capture, a.frame, { kind: f.kind })}>
                   {a.frame}
                 </button>
               </td>
@@ -373,9 +429,13 @@ function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline;
   const maxX = Math.max(1, ...t.points.map((p) => p.offsetSec));
   const capOf = (lane: number) => (lane === 1 && t.kind !== 'dns-retried' ? 1 - t.capture : t.capture);
   const laneName = (i: number) => S.storyLane(t.kind, i, report.captures[capOf(i)]?.file ?? '');
+  // Points have no Recharts tooltip: their own, on focus and on hover, says what the label says.
+  const chartBox = useRef<HTMLDivElement>(null);
   const shape = (props: unknown): JSX.Element => {
     const { cx, cy, payload: p } = props as { cx: number; cy: number; payload: StoryPoint };
-    const open = () => void selectFrame(capOf(p.lane), p.frame);
+    const open = () => void selectFrame(capOf(p.lane), p.frame, { kind: t.kind });
+    const label = `${S.events[p.kind]} ${p.label}: +${p.x.toFixed(3)} s, ${S.frame} ${p.frame}`;
+    const show = () => showTip(chartBox.current, cx, cy, <div className="tip">{label}</div>);
     let mark: JSX.Element;
     if (p.kind === 'answer') {
       const star = Array.from({ length: 10 }, (_, k) => {
@@ -397,8 +457,12 @@ function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline;
         tabIndex={0}
         role="button"
         style={{ cursor: 'pointer' }}
-        aria-label={`${S.events[p.kind]} ${p.label}: +${p.x.toFixed(3)} s, ${S.frame} ${p.frame}`}
+        aria-label={label}
         onClick={open}
+        onFocus={show}
+        onMouseEnter={show}
+        onBlur={hideTip}
+        onMouseLeave={hideTip}
         onKeyDown={(e) => {
           if (e.key === 'Enter' || e.key === ' ') {
             e.preventDefault();
@@ -418,7 +482,8 @@ function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline;
         {picker}
       </div>
       <p className="finding-title">{t.title}</p>
-      <div className="chart" style={{ height: twoLanes ? 220 : 170 }} data-testid="timeline-chart">
+      <div className="chart" style={{ height: twoLanes ? 220 : 170 }} data-testid="timeline-chart" ref={chartBox}>
+        <FocusTip />
         <ResponsiveContainer
           width="100%"
           height="100%"
@@ -430,6 +495,7 @@ function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline;
               type="number"
               dataKey="x"
               domain={[0, Math.ceil(maxX * 1.05 + 0.5)]}
+              {...SQRT_AXIS(maxX)}
               stroke="var(--muted)"
               tick={{ fill: 'var(--muted)', fontSize: 12 }}
               label={{ value: S.storyOffset, position: 'insideBottom', offset: -16, fill: 'var(--muted)', fontSize: 12 }}
@@ -471,7 +537,7 @@ function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline;
         <caption className="sr-only">{S.timeline}</caption>
         <thead>
           <tr>
-            <th>+s</th>
+            <th>{S.offsetCol}</th>
             <th>{S.frame}</th>
             <th>{S.event}</th>
             {twoLanes && <th>{S.captures}</th>}
@@ -483,7 +549,7 @@ function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline;
               <td className="num">{Math.max(0, p.offsetSec).toFixed(3)}</td>
               <td>
                 {p.frame > 0 ? (
-                  <button className="link" onClick={() => void selectFrame(capOf(p.lane), p.frame)}>
+                  <button className="link" onClick={() => void selectFrame(capOf(p.lane), p.frame, { kind: t.kind })}>
                     {p.frame}
                   </button>
                 ) : (

@@ -1,12 +1,26 @@
 /** UI strings in English and Simplified Chinese (diagnosis text comes from the core). */
 import { STATE_LABELS, type Lang } from '../core/analysis/i18n';
 
+const NUMBER_FORMATS = new Map<Lang, Intl.NumberFormat>();
+
 /**
- * 1234567 -> "1,234,567". Not toLocaleString(): its first call initialises ICU data on the main
- * thread, a long task of tens of milliseconds right when a file is dropped.
+ * 1234567 -> "1,234,567" through Intl, in the user's language. The first Intl call initialises
+ * ICU data (tens of milliseconds on the main thread), so `warmIntl` runs it while the landing
+ * page idles, never when a file is dropped.
  */
-export function fmtInt(n: number): string {
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+export function fmtInt(n: number, lang: Lang = 'en'): string {
+  let f = NUMBER_FORMATS.get(lang);
+  if (!f) {
+    f = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: 0 });
+    NUMBER_FORMATS.set(lang, f);
+  }
+  return f.format(Math.round(n));
+}
+
+/** Create both number formats ahead of need (see fmtInt). */
+export function warmIntl(): void {
+  fmtInt(0, 'en');
+  fmtInt(0, 'zh');
 }
 
 const en = {
@@ -56,6 +70,7 @@ const en = {
   cause: 'Cause',
   noCause: 'No problem found',
   confidence: 'Confidence',
+  causeCode: 'Cause code (stable; used by the CLI, reports and links)',
   evidence: 'Evidence frames',
   remedies: 'What to do',
   caveats: 'What this capture cannot tell',
@@ -63,9 +78,10 @@ const en = {
   copied: 'Copied',
   timeline: 'Timeline',
   timelineHelp: 'One marker per attempt at its offset from the first; dashed lines are the expected backoff ladder.',
-  offset: 'Seconds since first attempt',
+  offset: 'Seconds since first attempt (square-root scale)',
   attempt: 'Attempt',
   frame: 'Frame',
+  frames: 'frames',
   time: 'Time',
   outer: 'Outer checksum',
   inner: 'Inner checksum',
@@ -84,6 +100,38 @@ const en = {
   filter: 'Filter',
   filterPlaceholder: 'e.g. tcp.flags.syn==1 and checksum.bad',
   apply: 'Apply',
+  offsetCol: 's after the first',
+  swapSides: 'Swap sides',
+  ignoredFiles: (names: string[]) =>
+    `Two capture points are compared at a time, so ${names.length === 1 ? 'this file was' : `these ${names.length} files were`} left out: ${names.join(', ')}. To compare one of them, drop it together with one other file.`,
+  swapHelp:
+    "Each file's side is inferred from the traffic (TTLs, who answers whom, which file sees a packet first). Wrong? Swap them and the diagnosis is redone.",
+  swappedNote: 'Swapped by you: the diagnosis uses the sides shown. Press again to go back to the inferred ones.',
+  timeFormat: 'Time',
+  timeFormats: {
+    rel: 'seconds since the first packet',
+    delta: 'seconds since the previous displayed packet',
+    abs: 'UTC date and time',
+  },
+  cols: {
+    no: 'No.',
+    time: 'Time',
+    iface: 'If',
+    dir: 'Dir',
+    src: 'Source',
+    dst: 'Destination',
+    proto: 'Protocol',
+    len: 'Length',
+    info: 'Info',
+    ck: 'Checksums',
+  },
+  resizeColumn: (c: string) => `Resize the ${c} column (left and right arrows)`,
+  dirs: { in: 'in', out: 'out', other: 'other' },
+  depthN: (n: number) => `depth ${n}`,
+  quoted: '(quoted)',
+  truncatedTag: 'truncated',
+  frameMeta: (bytes: number, orig: number, link: number) => `${bytes} / ${orig} bytes · link type ${link}`,
+  checksumOf: (layer: string) => `${layer} checksum`,
   no: 'No.',
   length: 'Length',
   summary: 'Summary',
@@ -102,7 +150,7 @@ const en = {
   rate: (mbps: number) => `${mbps.toFixed(1)} MB/s`,
   matches: (n: number, total: number) => `${n} of ${total}`,
   noTimeline: 'No retried, refused or stalled connection and no slow or unanswered query to draw.',
-  storyOffset: 'Seconds since the first point',
+  storyOffset: 'Seconds since the first point (square-root scale)',
   events: { attempt: 'sent', answer: 'answer', retransmission: 'retransmission', end: 'end' } as Record<string, string>,
   event: 'Event',
   storyLane: (kind: string, i: number, name: string) =>
@@ -154,7 +202,10 @@ const en = {
     queries: 'Queries',
     latency: 'Latency ms',
     noAnswer: 'no answer',
-    outcomes: { established: 'established', refused: 'refused', reset: 'reset', failed: 'failed', unknown: 'unknown' } as Record<string, string>,
+    outcomes: { established: 'established', refused: 'refused', reset: 'reset', failed: 'failed', unknown: 'unknown' } as Record<
+      string,
+      string
+    >,
     filterTo: (f: string) => `Show its packets (${f})`,
     more: (n: number, total: number) => `The first ${fmtInt(n)} of ${fmtInt(total)} in this order are shown.`,
     notKept: (n: number) => `${fmtInt(n)} more were not kept (a flood: the table is bounded).`,
@@ -206,6 +257,7 @@ const zh: Strings = {
   cause: '原因',
   noCause: '未发现问题',
   confidence: '置信度',
+  causeCode: '原因代码（固定不变，CLI、报告和链接都用它）',
   evidence: '证据帧',
   remedies: '处理办法',
   caveats: '本抓包无法判断的内容',
@@ -213,9 +265,10 @@ const zh: Strings = {
   copied: '已复制',
   timeline: '时间线',
   timelineHelp: '每次尝试一个标记，位置为距第一次尝试的秒数；虚线为预期的退避节奏。',
-  offset: '距第一次尝试的秒数',
+  offset: '距第一次尝试的秒数（平方根刻度）',
   attempt: '尝试',
   frame: '帧',
+  frames: '帧',
   time: '时间',
   outer: '外层校验和',
   inner: '内层校验和',
@@ -234,6 +287,33 @@ const zh: Strings = {
   filter: '过滤',
   filterPlaceholder: '例如 tcp.flags.syn==1 and checksum.bad',
   apply: '应用',
+  offsetCol: '距首个（秒）',
+  swapSides: '交换两端',
+  ignoredFiles: (names: string[]) =>
+    `一次只比较两个抓包点，以下 ${names.length} 个文件未分析：${names.join('、')}。如需比较其中某个文件，请把它和另一个文件一起拖入。`,
+  swapHelp: '每个文件所在的一端是根据流量推断的（TTL、谁应答谁、哪个文件先看到报文）。推断错了？交换后会重新诊断。',
+  swappedNote: '已由你交换：诊断按当前显示的两端进行。再按一次恢复推断结果。',
+  timeFormat: '时间',
+  timeFormats: { rel: '距第一个报文的秒数', delta: '距上一个显示报文的秒数', abs: 'UTC 日期和时间' },
+  cols: {
+    no: '序号',
+    time: '时间',
+    iface: '接口',
+    dir: '方向',
+    src: '源地址',
+    dst: '目的地址',
+    proto: '协议',
+    len: '长度',
+    info: '信息',
+    ck: '校验和',
+  },
+  resizeColumn: (c: string) => `调整“${c}”列宽（左右方向键）`,
+  dirs: { in: '入', out: '出', other: '其他' },
+  depthN: (n: number) => `深度 ${n}`,
+  quoted: '（引用）',
+  truncatedTag: '截断',
+  frameMeta: (bytes: number, orig: number, link: number) => `${bytes} / ${orig} 字节 · 链路类型 ${link}`,
+  checksumOf: (layer: string) => `${layer} 校验和`,
   no: '序号',
   length: '长度',
   summary: '摘要',
@@ -252,7 +332,7 @@ const zh: Strings = {
   rate: (mbps: number) => `${mbps.toFixed(1)} MB/秒`,
   matches: (n: number, total: number) => `${n} / ${total}`,
   noTimeline: '没有需要绘制的重传、被拒绝或停滞的连接，也没有缓慢或无应答的查询。',
-  storyOffset: '距第一个点的秒数',
+  storyOffset: '距第一个点的秒数（平方根刻度）',
   events: { attempt: '发送', answer: '应答', retransmission: '重传', end: '结束' },
   event: '事件',
   storyLane: (kind: string, i: number, name: string) =>

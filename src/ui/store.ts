@@ -26,6 +26,8 @@ export interface AppState {
   progress: ProgressState | null;
   error: CoreError | null;
   notice: string | null;
+  /** Files dropped beyond the two that are compared: named, not silently lost. */
+  ignored: string[];
   reports: Record<Lang, Report> | null;
   names: string[];
   /** Index of the finding shown on the timeline. */
@@ -41,6 +43,11 @@ export interface AppState {
   listVersion: number;
   /** Row to scroll the list to. */
   scrollTo: number | null;
+  /**
+   * Bumped when a frame is opened from outside the list (evidence, a timeline marker, a
+   * finding): the list and the detail come into view and the line about `kind` is highlighted.
+   */
+  reveal: { seq: number; kind: string | null };
   /** Set when the result came from a permalink. */
   shared: AnalyzeOk['shared'] | null;
   /** A new app version waits (service worker); reload only when the user says so. */
@@ -54,10 +61,13 @@ export interface AppState {
   setLang(l: Lang): void;
   setTheme(t: Theme): void;
   selectFinding(i: number): void;
-  selectFrame(capture: number, n: number): Promise<void>;
+  /** Select frame `n` of `capture`; `from` (the finding kind it is evidence of) also reveals it. */
+  selectFrame(capture: number, n: number, from?: { kind: string | null }): Promise<void>;
   /** List another capture (its own filter, as the session holds it). */
   showCapture(capture: number): Promise<void>;
   applyFilter(expr: string): Promise<void>;
+  /** Two captures located the wrong way round: swap their sides and diagnose again. */
+  swapSides(): Promise<void>;
 }
 
 export const bridge = new WorkerBridge();
@@ -107,6 +117,7 @@ async function run(
     phase: 'loading',
     error: null,
     notice: null,
+    ignored: [],
     reports: null,
     shared: null,
     names,
@@ -155,6 +166,7 @@ export const useApp = create<AppState>((set, get) => ({
   progress: null,
   error: null,
   notice: null,
+  ignored: [],
   reports: null,
   names: [],
   finding: -1,
@@ -165,13 +177,19 @@ export const useApp = create<AppState>((set, get) => ({
   rowCount: 0,
   listVersion: 0,
   scrollTo: null,
+  reveal: { seq: 0, kind: null },
   shared: null,
   updateReady: null,
 
-  async open(sources) {
+  async open(all) {
+    // Two capture points are compared; a third file is named in a notice, not silently dropped.
+    const sources = all.slice(0, 2);
+    const ignored = all.slice(2).map((s) => (s.kind === 'file' ? s.file.name : s.name));
     const names = sources.map((s) => (s.kind === 'file' ? s.file.name : s.name));
     const total = sources[0]?.kind === 'file' ? sources[0].file.size : 0;
-    await run(set, get, names, total, (onProgress) => bridge.analyze(sources, {}, onProgress));
+    const done = run(set, get, names, total, (onProgress) => bridge.analyze(sources, {}, onProgress));
+    set({ ignored });
+    await done;
   },
 
   async openSamples(samples) {
@@ -217,7 +235,7 @@ export const useApp = create<AppState>((set, get) => ({
     set({ finding });
   },
 
-  async selectFrame(capture, n) {
+  async selectFrame(capture, n, from) {
     // The session owns the filter of every capture: ask it where the frame is (it clears a
     // filter that hides the frame) and show exactly what it holds.
     const at = await bridge.api.select(capture, n);
@@ -228,10 +246,16 @@ export const useApp = create<AppState>((set, get) => ({
       capture,
       frame: n,
       scrollTo: at.row,
+      ...(from ? { reveal: { seq: s.reveal.seq + 1, kind: from.kind } } : {}),
       filter: at.filter,
       rowCount: at.count,
       ...(changed ? { filterResult: null, listVersion: s.listVersion + 1 } : {}),
     });
+  },
+
+  async swapSides() {
+    const reports = await bridge.api.swapSides();
+    if (reports) set({ reports, finding: 0 });
   },
 
   async showCapture(capture) {

@@ -218,7 +218,18 @@ describe('components', () => {
     render(<App />);
     const diag = await screen.findByTestId('diagnosis');
     expect(diag.getAttribute('data-cause')).toBe('vxlan-checksum-drop');
-    expect(within(diag).getAllByRole('button', { name: /Copy: ethtool -K flannel\.1 tx-checksum-ip-generic off/ })).toHaveLength(
+    // A plain sentence heads the result; the cause code is a small tag beside the confidence.
+    expect(within(diag).getByTestId('headline').textContent).toMatch(
+      /SYNs to 172\.29\.2\.3:9153 are dropped by the receiving kernel for a bad VXLAN \(outer UDP\) checksum: connected only after 63\.1 s\./,
+    );
+    expect(within(diag).getByTestId('cause').textContent).toBe('vxlan-checksum-drop');
+    expect(
+      within(screen.getByTestId('confirm')).getAllByRole('button', { name: /Copy: nstat -az UdpInCsumErrors/ }),
+    ).toHaveLength(1);
+    // The remedies follow the timeline, collapsible.
+    const fixes = await screen.findByTestId('remedies');
+    expect(fixes.querySelector('details')?.open).toBe(true);
+    expect(within(fixes).getAllByRole('button', { name: /Copy: ethtool -K flannel\.1 tx-checksum-ip-generic off/ })).toHaveLength(
       1,
     );
     expect(

@@ -298,8 +298,11 @@ export class Analyzer {
     return st ? conversationTable(st.trackers, st.summary.start ?? 0) : null;
   }
 
-  /** Build findings and the diagnosis. May be called again with another language. */
-  finish(lang: Lang = this.lang): Report {
+  /**
+   * Build findings and the diagnosis. May be called again with another language, or with
+   * `swapSides` when the user says the two capture points were located the wrong way round.
+   */
+  finish(lang: Lang = this.lang, swapSides = false): Report {
     // Two captures are compared only when they share traffic: an unrelated, empty or unreadable
     // second capture shares none, and comparing would make every attempt look lost.
     const overlap = this.overlap();
@@ -316,10 +319,20 @@ export class Analyzer {
       RULES.forEach((r, i) => byRule[i]!.push(...r.finish(st.states[i], ctx)));
     });
     const findings = byRule.flatMap((list, i) => sortKind(RULES[i]!, list));
-    const points = locate(
+    const located = locate(
       this.caps.map((c) => c.trackers),
       overlap,
     );
+    const swap = swapSides && this.caps.length === 2;
+    // Swapped by the user: each file takes the other's side and upstream position. What each
+    // file holds (tunnel headers or not) is seen, not inferred, so tunnel positions stay.
+    const points = swap
+      ? {
+          ...located,
+          sides: [located.sides[1]!, located.sides[0]!],
+          upstream: located.upstream >= 0 ? 1 - located.upstream : -1,
+        }
+      : located;
     const captures = this.caps.map((c, i) => {
       const limits = this.limits(c);
       const out: CaptureSummary = { ...c.summary, side: points.sides[i]!, tunnel: points.tunnels[i]! };
@@ -336,6 +349,7 @@ export class Analyzer {
       diagnosis: diagnose(findings, captures, lang, overlap, points),
     };
     if (this.caps.length === 2) report.captureOverlap = overlap;
+    if (swap) report.sidesSwapped = true;
     if (this.frames) report.frames = this.frames;
     if (this.filterExpression !== null) report.filter = { expression: this.filterExpression, matched: this.matched };
     return report;

@@ -7,6 +7,7 @@
 import type { CaptureSummary, Diagnosis, Finding } from '../report';
 import type { Lang, Text } from './i18n';
 import type { Points } from './points';
+import { headline } from './headline';
 import { CAUSES } from './rules/causes';
 import { CAVEATS, positionCaveats } from './rules/causes/common';
 
@@ -43,8 +44,20 @@ function unknownPoints(captures: CaptureSummary[]): Points {
   };
 }
 
-/** Compute the diagnosis for a set of findings. */
+/** Compute the diagnosis for a set of findings, with its one-sentence headline. */
 export function diagnose(
+  findings: Finding[],
+  captures: CaptureSummary[],
+  lang: Lang,
+  overlap = -1,
+  points: Points = unknownPoints(captures),
+): Diagnosis {
+  const d = decide(findings, captures, lang, overlap, points);
+  const packets = captures.reduce((n, c) => n + c.packets, 0);
+  return { ...d, headline: packets ? headline(d, findings, lang) : d.summary };
+}
+
+function decide(
   findings: Finding[],
   captures: CaptureSummary[],
   lang: Lang,

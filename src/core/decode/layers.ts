@@ -38,6 +38,15 @@ export type CheckStatus = 'good' | 'bad' | 'zero' | 'partial' | 'unverified';
 /** Checksummed layers of the report contract. */
 export type CheckLayer = 'ipv4' | 'tcp' | 'udp' | 'icmp' | 'icmpv6';
 
+/** How people write the checked layers' names (IPv4, not IPV4). */
+export const CHECK_LAYER_NAME: Record<CheckLayer, string> = {
+  ipv4: 'IPv4',
+  udp: 'UDP',
+  tcp: 'TCP',
+  icmp: 'ICMP',
+  icmpv6: 'ICMPv6',
+};
+
 /** TCP flag bits (byte 13 of the header, plus the AE bit from byte 12). */
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;

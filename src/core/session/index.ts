@@ -99,6 +99,9 @@ export class Session {
   private dissector = new Dissector();
   private vxlanPorts: number[] = [];
   private reports: Record<Lang, Report> | null = null;
+  /** Kept after an analysis so that the diagnosis can be rebuilt (swapped capture points). */
+  private analyzer: Awaited<ReturnType<typeof runAnalysis>> | null = null;
+  private swapped = false;
   /** The connections view per capture, built once after an analysis. */
   private tables: (ConversationTable | null)[] = [];
   private series: (IoSeries | null)[] = [];
@@ -111,6 +114,7 @@ export class Session {
     onProgress?: (p: Progress) => void,
   ): Promise<AnalyzeOk | Fail> {
     const t0 = Date.now();
+    this.analyzer = null;
     // Uncompressed files are read back with Blob.slice(); compressed or in-memory sources keep
     // their packet bytes in the session.
     this.stores = await Promise.all(
@@ -138,6 +142,8 @@ export class Session {
         },
       });
       for (const st of this.stores) st.trim();
+      this.analyzer = analyzer;
+      this.swapped = false;
       this.reports = { en: analyzer.finish('en'), zh: analyzer.finish('zh') };
       this.tables = this.stores.map((_, i) => analyzer.conversations(i));
       this.series = this.stores.map((_, i) => analyzer.ioSeries(i));
@@ -145,6 +151,17 @@ export class Session {
     } catch (e) {
       return { ok: false, error: toCoreError(e) };
     }
+  }
+
+  /**
+   * Swap the two capture points' inferred sides (client and server, which one is upstream) and
+   * diagnose again: for when the traffic misled the inference. Calling it again swaps back.
+   */
+  swapSides(): Record<Lang, Report> | null {
+    if (!this.analyzer || this.stores.length !== 2) return null;
+    this.swapped = !this.swapped;
+    this.reports = { en: this.analyzer.finish('en', this.swapped), zh: this.analyzer.finish('zh', this.swapped) };
+    return this.reports;
   }
 
   private dissect(store: PacketStore, i: number, b: Uint8Array | null): Dissection | null {
@@ -221,6 +238,14 @@ export class Session {
         ),
       );
     });
+    // Wireshark's frame.time_delta_displayed: time since the previous row of this (filtered) list.
+    const prevOf = (r: number) => (r <= 0 ? -1 : l.indices ? l.indices[r - 1]! : r - 1);
+    const first = Math.max(0, start);
+    for (let k = 0; k < rows.length; k++) {
+      const i = want[k]!;
+      const p = k > 0 ? want[k - 1]! : prevOf(first);
+      rows[k]!.delta = p < 0 ? 0 : store.ts[i]! - store.ts[p]!;
+    }
     return rows;
   }
 

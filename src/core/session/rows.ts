@@ -14,6 +14,8 @@ export interface Row {
   ts: number;
   /** Seconds since the first packet of the capture. */
   rel: number;
+  /** Seconds since the previous row of the displayed (filtered) list; 0 for the first. */
+  delta?: number;
   /** Length on the wire. */
   len: number;
   /** Bytes captured. */

@@ -6,6 +6,7 @@
  */
 import { fold, neg16 } from '../../checksum';
 import type { CheckLayer, FindingBase } from '../../report';
+import { CHECK_LAYER_NAME } from '../../decode/layers';
 import { s, type Lang } from '../i18n';
 import { defineRule } from '../rule';
 
@@ -74,8 +75,10 @@ declare module '../../report' {
 }
 
 const TITLE: Record<Lang, (layer: string, depth: number, n: number) => string> = {
-  en: (layer, depth, n) => `${n} bad ${layer.toUpperCase()} checksum${s(n)}${depth ? ` at tunnel depth ${depth}` : ''}`,
-  zh: (layer, depth, n) => `${n} 个错误的 ${layer.toUpperCase()} 校验和${depth ? `（隧道深度 ${depth}）` : ''}`,
+  en: (layer, depth, n) =>
+    `${n} bad ${CHECK_LAYER_NAME[layer as CheckLayer] ?? layer} checksum${s(n)}${depth ? ` at tunnel depth ${depth}` : ''}`,
+  zh: (layer, depth, n) =>
+    `${n} 个错误的 ${CHECK_LAYER_NAME[layer as CheckLayer] ?? layer} 校验和${depth ? `（隧道深度 ${depth}）` : ''}`,
 };
 
 interface Group {
