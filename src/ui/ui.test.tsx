@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnalysisApi } from '../../workers/api';
 import { dnsQuery, ether, ipv4, udpDatagram } from '../../test/helpers/build';
 import { writePcap } from '../core/capture/writer';
-import { MAX_LINK_CHARS } from '../core/share/permalink';
+import { INCIDENT_BUDGET } from '../core/share/permalink';
 import { CAPTURES } from '../../test/helpers/corpus';
 
 const api = new AnalysisApi();
@@ -192,7 +192,7 @@ describe('store', () => {
     if ('ok' in p) throw new Error(p.error.message);
     expect(p.truncated).toBe(true);
     expect(p.omitted).toBeGreaterThan(0);
-    expect(p.value.length).toBeLessThanOrEqual(MAX_LINK_CHARS);
+    expect(p.value.length + 64).toBeLessThanOrEqual(INCIDENT_BUDGET);
     await useApp.getState().openLink(p.value);
     expect(useApp.getState().phase).toBe('done');
     expect(useApp.getState().shared!.truncated).toBe(true);

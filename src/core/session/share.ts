@@ -11,11 +11,13 @@ import type { CoreError } from '../errors';
 import type { Report } from '../report';
 import { AddressMapper, anonymiseFrame } from '../share/anonymise';
 import { evidenceFrames, hasAttempts } from '../share/evidence';
-import { decodePermalink, encodePermalink, MAX_LINK_CHARS, type SharedPacket, type SharedResult } from '../share/permalink';
+import { decodePermalink, encodePermalink, INCIDENT_BUDGET, type SharedPacket, type SharedResult } from '../share/permalink';
 import type { CaptureSource, RawFrame } from './index';
 
 /** Packets a link may carry at most (the decoder accepts up to 512). */
 const MAX_SHARED_PACKETS = 256;
+/** Room for the page's address and `#r=` in front of the value. */
+const LINK_PREFIX = 64;
 
 /** What the share step shows before the link is copied. */
 export interface SharePreview {
@@ -27,7 +29,11 @@ export interface SharePreview {
   omitted: number;
 }
 
-/** Build a link for report `r`, cut down to fit MAX_LINK_CHARS with a notice, never a broken link. */
+/**
+ * Build a link for report `r`, cut down to fit the 2,000-character budget (the origin and `#r=`
+ * included) with a notice, never a broken link. Two pieces of evidence are always kept: two big
+ * packets of random payload may still exceed it (anonymising zeroes payloads, which compress).
+ */
 export async function buildShare(
   r: Report,
   anonymise: boolean,
@@ -64,7 +70,7 @@ export async function buildShare(
       },
       packets,
     });
-    if (value.length + 64 <= MAX_LINK_CHARS || pick.length <= 2) {
+    if (value.length + LINK_PREFIX <= INCIDENT_BUDGET || pick.length <= 2) {
       return { value, anonymised: anonymise, truncated: pick.length < total, packets: preview, omitted: total - pick.length };
     }
     // Too long: keep the first and last pieces of evidence, drop the middle.

@@ -23,10 +23,8 @@ import { causeOfWire, wireOf } from '../analysis/rules/causes';
 import type { Cause, OuterState } from '../report';
 
 export const PERMALINK_VERSION = 1;
-/** The incident must fit in a link under this many characters (issue budget). */
+/** Every link is cut down to fit this many characters, origin included (see buildShare). */
 export const INCIDENT_BUDGET = 2000;
-/** Links longer than this are cut down to the evidence (chat tools and browsers choke beyond). */
-export const MAX_LINK_CHARS = 16000;
 const MAX_PACKETS = 512;
 const MAX_PACKET_BYTES = 65535;
 const MAX_DECOMPRESSED = 4 * 1024 * 1024;
