@@ -3,7 +3,9 @@
  * last pieces kept), the preview says how many packets were left out, and the cut link still
  * re-analyses to the sender's cause.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CAPTURES } from '../../../test/helpers/corpus';
 import { ether, ipv4, udpDatagram, vxlan } from '../../../test/helpers/build';
 import { writeCapture } from '../capture/writer';
 import { INCIDENT_BUDGET } from '../share/permalink';
@@ -50,5 +52,25 @@ describe('share budget', () => {
       if (!back.ok) throw new Error(back.error.message);
       expect(back.reports.en.diagnosis.cause).toBe(sent.cause);
       expect(back.shared!.truncated).toBe(!anonymise);
+    });
+});
+
+describe('answers travel with their queries', () => {
+  for (const anonymise of [false, true])
+    it(`21 DNS queries with bad checksums, all answered: the recipient sees them answered${anonymise ? ' (anonymised)' : ''}`, async () => {
+      const bytes = new Uint8Array(readFileSync(`${CAPTURES}/real/tcpdump__edns-opts.pcap`));
+      const a = new Session();
+      const res = await a.analyze([{ kind: 'bytes', name: 'edns.pcap', bytes }], {});
+      if (!res.ok) throw new Error('analysis failed');
+      expect(res.reports.en.diagnosis.cause).toBe('checksum-errors');
+      const link = await a.share(anonymise);
+      if (!('value' in link)) throw new Error('share failed');
+      // Every query shared comes with its answer (the frame after it), or the pair is left out whole.
+      const shared = new Set(link.packets.map((p) => p.frame));
+      for (const n of shared) expect(shared.has(n % 2 ? n + 1 : n - 1), `frame ${n}'s partner`).toBe(true);
+      const back = await new Session().openShared(link.value);
+      if (!back.ok) throw new Error(back.error.message);
+      // Without the answers this came back as dns-unanswered.
+      expect(back.reports.en.diagnosis.cause).toBe('checksum-errors');
     });
 });

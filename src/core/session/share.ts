@@ -5,7 +5,9 @@
  */
 import { LINKTYPE_CUSTOM_BLOCK } from '../capture/reader';
 import { writeCapture } from '../capture/writer';
-import type { Dissector } from '../decode/dissect';
+import type { Dissection, Dissector } from '../decode/dissect';
+import { K } from '../decode/layers';
+import { DNS_QR } from '../decode/protocols/dns';
 import { summarize } from '../decode/format';
 import type { CoreError } from '../errors';
 import type { Report } from '../report';
@@ -18,6 +20,58 @@ import type { CaptureSource, RawFrame } from './index';
 const MAX_SHARED_PACKETS = 256;
 /** Room for the page's address and `#r=` in front of the value. */
 const LINK_PREFIX = 64;
+/** How far after a DNS query its answer is looked for, and for how many queries at most. */
+const ANSWER_WINDOW = 16;
+const MAX_ANSWER_LOOKUPS = 64;
+
+type Pick = { capture: number; frame: number };
+type Frames = (capture: number, ns: number[]) => Promise<RawFrame[]>;
+
+/** Id, ports and direction of a frame's DNS message (not one quoted in an ICMP error), or null. */
+function dnsOf(d: Dissection): { id: number; sport: number; dport: number; response: boolean } | null {
+  for (let i = d.nLayers - 1; i > 0; i--) {
+    const l = d.layers[i]!;
+    if (l.kind !== K.DNS || l.quoted) continue;
+    const u = d.layers[i - 1]!;
+    return u.kind === K.UDP ? { id: l.dnsId, sport: u.srcPort, dport: u.dstPort, response: (l.dnsFlags & DNS_QR) !== 0 } : null;
+  }
+  return null;
+}
+
+/**
+ * A DNS query in the evidence travels with its answer (looked for in the next few frames), as
+ * one group that cutting keeps or drops whole: without it the recipient would see an unanswered
+ * query, a different diagnosis from the sender's (a bad checksum on a query that was answered).
+ */
+async function withAnswers(pick: Pick[], frames: Frames, dissector: Dissector): Promise<Pick[][]> {
+  const out: Pick[][] = [];
+  const have = new Set(pick.map((p) => `${p.capture}:${p.frame}`));
+  let lookups = 0;
+  for (const p of pick) {
+    const group = [p];
+    out.push(group);
+    if (lookups >= MAX_ANSWER_LOOKUPS) continue;
+    const [raw] = await frames(p.capture, [p.frame]);
+    const q = raw ? dnsOf(dissector.dissect(raw.bytes, raw.linkType, raw.origLen)) : null;
+    if (!q || q.response) continue;
+    lookups++;
+    const next = await frames(
+      p.capture,
+      Array.from({ length: ANSWER_WINDOW }, (_, k) => p.frame + 1 + k),
+    );
+    for (const f of next) {
+      const a = dnsOf(dissector.dissect(f.bytes, f.linkType, f.origLen));
+      if (!a || !a.response || a.id !== q.id || a.sport !== q.dport || a.dport !== q.sport) continue;
+      const key = `${p.capture}:${f.n}`;
+      if (!have.has(key)) {
+        have.add(key);
+        group.push({ capture: p.capture, frame: f.n });
+      }
+      break;
+    }
+  }
+  return out;
+}
 
 /** What the share step shows before the link is copied. */
 export interface SharePreview {
@@ -41,10 +95,21 @@ export async function buildShare(
   dissector: Dissector,
   names: string[],
 ): Promise<SharePreview> {
-  const all = evidenceFrames(r, Number.MAX_SAFE_INTEGER);
-  const total = all.length;
-  let pick = all.slice(0, MAX_SHARED_PACKETS);
+  // Answers are looked up for what can be shared at all; the rest is only counted as omitted.
+  const found = evidenceFrames(r, Number.MAX_SAFE_INTEGER);
+  const head = await withAnswers(found.slice(0, MAX_SHARED_PACKETS), frames, dissector);
+  const total = head.reduce((n, g) => n + g.length, 0) + Math.max(0, found.length - MAX_SHARED_PACKETS);
+  let groups = head;
+  // Whole groups only, up to the packet limit.
+  for (let n = 0, k = 0; k < groups.length; k++) {
+    n += groups[k]!.length;
+    if (n > MAX_SHARED_PACKETS) {
+      groups = groups.slice(0, k);
+      break;
+    }
+  }
   for (;;) {
+    const pick = groups.flat();
     const map = new AddressMapper();
     const packets: SharedPacket[] = [];
     const preview: SharePreview['packets'] = [];
@@ -70,12 +135,12 @@ export async function buildShare(
       },
       packets,
     });
-    if (value.length + LINK_PREFIX <= INCIDENT_BUDGET || pick.length <= 2) {
+    if (value.length + LINK_PREFIX <= INCIDENT_BUDGET || groups.length <= 2) {
       return { value, anonymised: anonymise, truncated: pick.length < total, packets: preview, omitted: total - pick.length };
     }
     // Too long: keep the first and last pieces of evidence, drop the middle.
-    const keep = Math.max(2, Math.floor(pick.length * 0.7));
-    pick = [...pick.slice(0, Math.ceil(keep / 2)), ...pick.slice(pick.length - Math.floor(keep / 2))];
+    const keep = Math.max(2, Math.floor(groups.length * 0.7));
+    groups = [...groups.slice(0, Math.ceil(keep / 2)), ...groups.slice(groups.length - Math.floor(keep / 2))];
   }
 }
 
