@@ -6,6 +6,7 @@
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { setLang, setTheme } from './prefs';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,17 +36,6 @@ async function analyseTwo(page: Page) {
   await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
   await expect(page.getByTestId('other-lane-marker')).toHaveCount(7);
   await expect(page.getByTestId('packet-row').first()).toBeVisible();
-}
-
-async function setTheme(page: Page, theme: 'light' | 'dark') {
-  if ((await page.locator('html').getAttribute('data-theme')) !== theme) await page.getByTestId('theme').click();
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
-
-async function setLang(page: Page, lang: 'en' | 'zh') {
-  const want = lang === 'zh' ? 'zh-CN' : 'en';
-  if ((await page.locator('html').getAttribute('lang')) !== want) await page.getByTestId('lang').click();
-  await expect(page.locator('html')).toHaveAttribute('lang', want);
 }
 
 /**

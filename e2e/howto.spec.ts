@@ -6,6 +6,7 @@
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { setLang, setTheme } from './prefs';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -33,17 +34,6 @@ const CNIS = [
   },
   { id: 'plain', port: /host POD_IP or icmp$/, dev: null, not: /udp port/ },
 ] as const;
-
-async function setTheme(page: Page, theme: 'light' | 'dark') {
-  if ((await page.locator('html').getAttribute('data-theme')) !== theme) await page.getByTestId('theme').click();
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
-
-async function setLang(page: Page, lang: 'en' | 'zh') {
-  const want = lang === 'zh' ? 'zh-CN' : 'en';
-  if ((await page.locator('html').getAttribute('lang')) !== want) await page.getByTestId('lang').click();
-  await expect(page.locator('html')).toHaveAttribute('lang', want);
-}
 
 /** Open the panel (by its summary, as a user would) unless it is open already. */
 async function openPanel(page: Page) {

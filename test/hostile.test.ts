@@ -63,6 +63,7 @@ describe('hostile input ends with a report and says what was dropped', () => {
     expect(r.captures[0]!.packets).toBe(12);
     for (const f of r.frames!) expect(typeof formatTimestamp(f.ts)).toBe('string');
     expect(r.frames!.map((f) => formatTimestamp(f.ts)).some((s) => s.includes('out of range'))).toBe(true);
+    expect(r.frames!.map((f) => formatTimestamp(f.ts, 'zh')).some((s) => s.includes('超出范围'))).toBe(true);
     expect(() => JSON.stringify(r)).not.toThrow();
   });
 

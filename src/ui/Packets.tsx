@@ -39,8 +39,8 @@ const COOKED = new Set([113, 276]);
 /** Time column formats: since the capture's first packet, since the previous displayed row, UTC. */
 export type TimeFormat = 'rel' | 'delta' | 'abs';
 
-function timeText(r: Row, f: TimeFormat): string {
-  if (f === 'abs') return formatTimestamp(r.ts);
+function timeText(r: Row, f: TimeFormat, lang: 'en' | 'zh'): string {
+  if (f === 'abs') return formatTimestamp(r.ts, lang);
   return (f === 'delta' ? (r.delta ?? 0) : r.rel).toFixed(6);
 }
 
@@ -314,7 +314,7 @@ export function PacketList(): JSX.Element {
                 data-testid="packet-row"
               >
                 {r ? (
-                  cols.map((c) => <Cell key={c} c={c} r={r} timeFmt={timeFmt} S={S} />)
+                  cols.map((c) => <Cell key={c} c={c} r={r} timeFmt={timeFmt} S={S} lang={lang} />)
                 ) : (
                   <span className="c-info muted">…</span>
                 )}
@@ -328,12 +328,24 @@ export function PacketList(): JSX.Element {
 }
 
 /** One cell of a packet row. */
-function Cell({ c, r, timeFmt, S }: { c: Col; r: Row; timeFmt: TimeFormat; S: ReturnType<typeof strings> }): JSX.Element {
+function Cell({
+  c,
+  r,
+  timeFmt,
+  S,
+  lang,
+}: {
+  c: Col;
+  r: Row;
+  timeFmt: TimeFormat;
+  S: ReturnType<typeof strings>;
+  lang: 'en' | 'zh';
+}): JSX.Element {
   switch (c) {
     case 'no':
       return <span className="c-no">{r.n}</span>;
     case 'time':
-      return <span className="c-time">{timeText(r, timeFmt)}</span>;
+      return <span className="c-time">{timeText(r, timeFmt, lang)}</span>;
     case 'iface':
       return <span className="c-iface">{r.iface ?? ''}</span>;
     case 'dir':
@@ -420,7 +432,7 @@ export function PacketDetail(): JSX.Element {
         {S.detail}: {S.frame} {p.n}
       </h2>
       <p className="muted">
-        {formatTimestamp(p.ts)} · {S.frameMeta(p.len, p.origLen, p.linkType)}
+        {formatTimestamp(p.ts, lang)} · {S.frameMeta(p.len, p.origLen, p.linkType)}
       </p>
       <div className="detail-grid">
         <ul className="tree">

@@ -226,7 +226,7 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
         </b>{' '}
         · {S.frame} {a.frame} · +{a.offsetSec.toFixed(3)} s
         <br />
-        {S.time}: {formatTimestamp(a.ts)}
+        {S.time}: {formatTimestamp(a.ts, lang)}
         <br />
         {S.outer}: {S.states[a.outerChecksum]}
         {a.outerChecksum !== 'none' && (

@@ -93,9 +93,11 @@ const MAX_DATE_SEC = 8.64e12;
  * timestamps are out of any calendar's range (crafted `if_tsresol`/`if_tsoffset`), the raw
  * seconds with "out of range": never a throw.
  */
-export function formatTimestamp(ts: number): string {
-  if (!Number.isFinite(ts) || Math.abs(ts) >= MAX_DATE_SEC)
-    return `${Number.isFinite(ts) ? ts.toExponential(6) : String(ts)} s (out of range)`;
+export function formatTimestamp(ts: number, lang: 'en' | 'zh' = 'en'): string {
+  if (!Number.isFinite(ts) || Math.abs(ts) >= MAX_DATE_SEC) {
+    const v = Number.isFinite(ts) ? ts.toExponential(6) : String(ts);
+    return lang === 'zh' ? `${v} 秒（超出范围）` : `${v} s (out of range)`;
+  }
   const sec = Math.floor(ts);
   const us = Math.round((ts - sec) * 1e6);
   const iso = new Date((sec + Math.floor(us / 1e6)) * 1000).toISOString();
