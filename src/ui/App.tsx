@@ -224,8 +224,8 @@ function ProgressView(): JSX.Element {
 }
 
 /**
- * Mount the result view in stages (diagnosis and findings, then the timeline, then the packet
- * list), one task each, so no single render blocks the main thread for long.
+ * Mount the result view in `count` stages, one task each, so no single render blocks the main
+ * thread for long.
  */
 function useStages(count: number): number {
   const [stage, setStage] = useState(0);
@@ -255,7 +255,9 @@ function Results(): JSX.Element | null {
   const S = strings(lang);
   // Stage 1 mounts the diagnosis together with the timeline, so that whoever sees
   // [data-testid="diagnosis"] also finds every [data-testid="syn-attempt"] in the same commit.
-  const stage = useStages(2);
+  // Then one task per stage: the remedies and side panels, the IO graph, the connections, the
+  // packet list. Each commit (and the layout it forces) stays small.
+  const stage = useStages(5);
   if (!report) return null;
   return (
     <main className="results">
@@ -270,20 +272,26 @@ function Results(): JSX.Element | null {
             <Boundary name={S.timeline} lang={lang} resetKey={report}>
               <Timeline report={report} />
             </Boundary>
-            <Boundary name={S.remedies} lang={lang} resetKey={report}>
-              <Remedies report={report} />
-            </Boundary>
+            {stage >= 2 && (
+              <Boundary name={S.remedies} lang={lang} resetKey={report}>
+                <Remedies report={report} />
+              </Boundary>
+            )}
           </div>
           <div className="col-side">
             <Boundary name={S.confirm} lang={lang} resetKey={report}>
               <Confirm report={report} />
             </Boundary>
-            <Boundary name={S.findings} lang={lang} resetKey={report}>
-              <Findings report={report} />
-            </Boundary>
-            <Boundary name={S.checksums} lang={lang} resetKey={report}>
-              <ChecksumTable report={report} />
-            </Boundary>
+            {stage >= 2 && (
+              <>
+                <Boundary name={S.findings} lang={lang} resetKey={report}>
+                  <Findings report={report} />
+                </Boundary>
+                <Boundary name={S.checksums} lang={lang} resetKey={report}>
+                  <ChecksumTable report={report} />
+                </Boundary>
+              </>
+            )}
           </div>
         </>
       ) : (
@@ -291,17 +299,19 @@ function Results(): JSX.Element | null {
           <section className="panel placeholder" aria-busy="true" />
         </div>
       )}
-      {stage >= 2 && (
+      {stage >= 3 && (
         <div className="col-wide stats">
           <Boundary name={S.io.title} lang={lang} resetKey={report}>
             <IoGraph />
           </Boundary>
-          <Boundary name={S.conn.title} lang={lang} resetKey={report}>
-            <Connections />
-          </Boundary>
+          {stage >= 4 && (
+            <Boundary name={S.conn.title} lang={lang} resetKey={report}>
+              <Connections />
+            </Boundary>
+          )}
         </div>
       )}
-      {stage >= 2 && (
+      {stage >= 5 && (
         <div className="col-wide packets-area">
           <Boundary name={S.packetList} lang={lang} resetKey={report}>
             <PacketList />

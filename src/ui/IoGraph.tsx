@@ -44,7 +44,10 @@ export function IoGraph(): JSX.Element | null {
               dataKey="t"
               stroke="var(--muted)"
               tick={{ fill: 'var(--muted)', fontSize: 11 }}
-              tickFormatter={(v: number) => `${v}s`}
+              tickFormatter={(v: number) => `${+v.toFixed(3)}s`}
+              // About a dozen labels, chosen by count: Recharts' default ("preserveEnd") measures
+              // every one of up to 1,024 labels in the DOM, a long task on the main thread.
+              interval={Math.max(0, Math.ceil(data.length / 12) - 1)}
             />
             <YAxis stroke="var(--muted)" tick={{ fill: 'var(--muted)', fontSize: 11 }} width={44} allowDecimals={false} />
             <Tooltip
@@ -90,7 +93,7 @@ export function IoGraph(): JSX.Element | null {
                 height={22}
                 stroke="var(--muted)"
                 fill="var(--panel)"
-                tickFormatter={(v: number) => `${v}s`}
+                tickFormatter={(v: number) => `${+v.toFixed(3)}s`}
                 onChange={(r) => {
                   // Filter once the brush stops moving.
                   if (timer.current) clearTimeout(timer.current);

@@ -39,12 +39,18 @@ function estimateWidth(): number {
  * retransmissions doubling from 0.2 s gets room for its first steps, which a linear axis piles
  * onto each other and onto the axis. Padding keeps the 0 s marker off the axis line.
  */
-function SQRT_AXIS(maxX: number): { scale: 'sqrt'; ticks: number[]; padding: { left: number; right: number } } {
+function SQRT_AXIS(maxX: number): {
+  scale: 'sqrt';
+  ticks: number[];
+  interval: 0;
+  padding: { left: number; right: number };
+} {
   const top = Math.ceil(maxX * 1.05 + 0.5);
   const ticks = [0, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 240, 600, 1200, 3600].filter((t) => t <= top);
   // Keep about six labels: the small steps matter only when the whole chart is short.
   const keep = ticks.length > 7 ? ticks.filter((t) => t === 0 || t >= top / 60) : ticks;
-  return { scale: 'sqrt', ticks: keep, padding: { left: 14, right: 6 } };
+  // interval 0: the ticks are chosen here, so Recharts need not measure their labels in the DOM.
+  return { scale: 'sqrt', ticks: keep, interval: 0, padding: { left: 14, right: 6 } };
 }
 
 /** A marker in the right half of the chart gets its tooltip on its left. */
