@@ -125,6 +125,11 @@ export interface Attempt {
   delivered?: boolean;
   /** Frame number of the same attempt in the other capture, if seen. */
   otherFrame?: number;
+  /**
+   * Frame of the tunnelled copy that gave `outerChecksum`, when it is not `frame`: a `-i any`
+   * capture sees the packet inside the tunnel first, then again outside it.
+   */
+  outerFrame?: number;
 }
 
 export type Severity = 'info' | 'warning' | 'error';

@@ -20,6 +20,8 @@ export interface Tx {
   outer: OuterState;
   outerStored: number | null;
   outerComputed: number | null;
+  /** Frame of a tunnelled copy that supplied the outer state (-1: this frame, or none). */
+  outerFrame: number;
   tunnelPort: number | null;
   tunnelIpv6: boolean;
   inner: CheckStatus | 'none';
@@ -78,6 +80,7 @@ export function txOf(f: Frame, sig: number): Tx {
     outer: o ? o.status : 'none',
     outerStored: o ? o.stored : null,
     outerComputed: o && o.computed >= 0 ? o.computed : null,
+    outerFrame: -1,
     tunnelPort: carrier ? carrier.dstPort : null,
     tunnelIpv6: carrier ? d.layers[carrier.ipIndex]?.ipVersion === 6 : false,
     inner: f.innerStatus(),
@@ -123,6 +126,7 @@ export class TxList {
         a.outer = x.outer;
         a.outerStored = x.outerStored;
         a.outerComputed = x.outerComputed;
+        a.outerFrame = x.frame;
         a.tunnelPort = x.tunnelPort;
         a.tunnelIpv6 = x.tunnelIpv6;
       }
@@ -158,6 +162,7 @@ export function toAttempt(a: Tx, first: number, other: ReadonlyMap<number, numbe
     ...(a.tunnelIpv6 ? { tunnelIpv6: true } : {}),
     innerChecksum: a.inner,
   };
+  if (a.outerFrame >= 0) at.outerFrame = a.outerFrame;
   if (other) {
     const o = other.get(a.sig);
     at.delivered = o !== undefined;

@@ -1,11 +1,12 @@
 /**
- * Every link fits the 2,000-character budget when it can: evidence beyond it is cut (first and
- * last pieces kept), the preview says how many packets were left out, and the cut link still
- * re-analyses to the sender's cause.
+ * What a link carries: every link fits the 2,000-character budget when it can (evidence beyond it
+ * is cut, first and last pieces kept, and the preview says how many packets were left out), and
+ * the packets it keeps re-analyse to the sender's cause: a DNS query travels with its answer, an
+ * `-i any` attempt with its tunnelled copy.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CAPTURES } from '../../../test/helpers/corpus';
+import { CAPTURES, REPO } from '../../../test/helpers/corpus';
 import { ether, ipv4, udpDatagram, vxlan } from '../../../test/helpers/build';
 import { writeCapture } from '../capture/writer';
 import { INCIDENT_BUDGET } from '../share/permalink';
@@ -72,5 +73,31 @@ describe('answers travel with their queries', () => {
       if (!back.ok) throw new Error(back.error.message);
       // Without the answers this came back as dns-unanswered.
       expect(back.reports.en.diagnosis.cause).toBe('checksum-errors');
+    });
+});
+
+describe('-i any: the tunnelled copy is the evidence', () => {
+  for (const anonymise of [false, true])
+    it(`exp-csum-sender-any${anonymise ? ' (anonymised)' : ''}: the recipient sees the bad outer checksums too`, async () => {
+      const bytes = new Uint8Array(readFileSync(`${REPO}/test/captures/netns/exp-csum-sender-any.pcap`));
+      const a = new Session();
+      const res = await a.analyze([{ kind: 'bytes', name: 'any.pcap', bytes }], {});
+      if (!res.ok) throw new Error('analysis failed');
+      const r = res.reports.en;
+      expect(r.diagnosis.cause).toBe('vxlan-checksum-drop');
+      // Each SYN is seen inside the tunnel first and outside it second: the evidence names the
+      // outer copy, where the bad checksum is.
+      const retry = r.findings[r.diagnosis.primaryFinding];
+      if (retry?.kind !== 'syn-retry') throw new Error('no syn-retry');
+      const outer = retry.attemptList.map((x) => x.outerFrame);
+      expect(outer.every((n) => n !== undefined)).toBe(true);
+      expect(r.diagnosis.evidence.slice(0, outer.length)).toEqual(outer);
+      const link = await a.share(anonymise);
+      if (!('value' in link)) throw new Error('share failed');
+      const back = await new Session().openShared(link.value);
+      if (!back.ok) throw new Error(back.error.message);
+      // Before: only the inner copies travelled, and the recipient saw plain SYNs (syn-dropped).
+      expect(back.reports.en.diagnosis.cause).toBe('vxlan-checksum-drop');
+      expect(back.shared!.claim.outer).toEqual(retry.attemptList.map((x) => x.outerChecksum));
     });
 });

@@ -113,6 +113,7 @@ export const DNS_UNANSWERED = defineRule<null, DnsFinding>({
   evidence(x) {
     const out = x.attemptList.flatMap((a) => [
       { capture: x.capture, frame: a.frame },
+      ...(a.outerFrame !== undefined ? [{ capture: x.capture, frame: a.outerFrame }] : []),
       ...(a.otherFrame !== undefined ? [{ capture: 1 - x.capture, frame: a.otherFrame }] : []),
     ]);
     // A refused query is reproduced only with the ICMP errors that refused it.

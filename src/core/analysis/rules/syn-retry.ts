@@ -118,6 +118,7 @@ export const SYN_RETRY = defineRule<null, SynRetryFinding>({
   evidence(x) {
     const out = x.attemptList.flatMap((a) => [
       { capture: x.capture, frame: a.frame },
+      ...(a.outerFrame !== undefined ? [{ capture: x.capture, frame: a.outerFrame }] : []),
       ...(a.otherFrame !== undefined ? [{ capture: 1 - x.capture, frame: a.otherFrame }] : []),
     ]);
     if (x.answerFrame !== null) out.push({ capture: x.capture, frame: x.answerFrame });

@@ -147,6 +147,7 @@ export const VXLAN_CHECKSUM_DROP: CauseRule = {
     const ok = okIdx >= 0 ? f.attemptList[okIdx]! : null;
     const port = bad[0]!.tunnelPort;
     const isSyn = f.kind === 'syn-retry';
+    const outerOf = new Map(f.attemptList.flatMap((a) => (a.outerFrame !== undefined ? [[a.frame, a.outerFrame] as const] : [])));
     const answered = isSyn ? f.outcome === 'established' : f.kind === 'dns-retried';
     const consistent = answered
       ? okIdx === f.attemptList.length - 1 && bad.length === f.attemptList.length - 1
@@ -185,7 +186,9 @@ export const VXLAN_CHECKSUM_DROP: CauseRule = {
         L.signature(sig) +
         (sig === 'random' && retransmitted(ctx) ? L.retrans(retransmitted(ctx)) : '') +
         where,
-      evidence: isSyn && f.answerFrame !== null ? [...f.frames, f.answerFrame] : f.frames.slice(),
+      // The tunnel packets themselves: with `-i any` an attempt's first frame is its copy inside
+      // the tunnel, and the bad outer checksum is on the other one.
+      evidence: [...f.frames.map((n) => outerOf.get(n) ?? n), ...(isSyn && f.answerFrame !== null ? [f.answerFrame] : [])],
       evidenceCapture: f.capture,
       primaryFinding: findings.indexOf(f),
       ...(lost ? { lost } : {}),
