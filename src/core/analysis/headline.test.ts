@@ -61,6 +61,19 @@ describe('headline', () => {
       /需要 5\.01 秒/,
     ],
     [`${FAULTS}healthy-client-eth0.pcap`, '', /^No problem found\.$/, /^未发现问题。$/],
+    // One query of 25 hit by random corruption on the wire: singular, and how long it cost.
+    [
+      `${NETNS}corrupt-receiver-phys.pcap`,
+      'vxlan-checksum-drop',
+      /^A DNS query for svc\.cluster\.local was dropped by the receiving kernel for a bad VXLAN \(outer UDP\) checksum: answered only after 1\.00 s\.$/,
+      /^svc\.cluster\.local 的一个 DNS 查询因 VXLAN（外层 UDP）校验和错误被接收端内核丢弃：1\.00 秒后才得到应答。$/,
+    ],
+    [
+      'scenarios/dns-vxlan-bad-outer.pcap',
+      'vxlan-checksum-drop',
+      /^DNS queries for www\.google\.com are dropped by the receiving kernel/,
+      /www\.google\.com 的 DNS 查询因/,
+    ],
     // Inside the tunnel on the receiving node: it cannot see the drops, and the headline says so.
     [
       `${NETNS}exp-csum-receiver-vxlan.pcap`,

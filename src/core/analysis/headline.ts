@@ -9,7 +9,7 @@ import { fmtS, type Lang, type Text } from './i18n';
 const T: Text<{
   vxlan(what: string, delay: string): string;
   synsTo(server: string): string;
-  dnsFor(name: string): string;
+  dnsFor(name: string, n: number): string;
   tunnelled: string;
   synDropped(server: string, n: number, sec: number | null, gaveUp: number | null): string;
   synackLost(server: string, delay: string): string;
@@ -26,9 +26,10 @@ const T: Text<{
   icmp: string;
 }> = {
   en: {
-    vxlan: (what, delay) => `${what} are dropped by the receiving kernel for a bad VXLAN (outer UDP) checksum${delay}.`,
+    vxlan: (what, delay) =>
+      `${what} ${what.startsWith('A ') ? 'was' : 'are'} dropped by the receiving kernel for a bad VXLAN (outer UDP) checksum${delay}.`,
     synsTo: (server) => `SYNs to ${server}`,
-    dnsFor: (name) => `DNS queries for ${name}`,
+    dnsFor: (name, n) => (n === 1 ? `A DNS query for ${name}` : `DNS queries for ${name}`),
     tunnelled: 'Tunnelled packets',
     synDropped: (server, n, sec, gaveUp) =>
       sec !== null
@@ -53,7 +54,7 @@ const T: Text<{
   zh: {
     vxlan: (what, delay) => `${what}因 VXLAN（外层 UDP）校验和错误被接收端内核丢弃${delay}。`,
     synsTo: (server) => `发往 ${server} 的 SYN `,
-    dnsFor: (name) => `${name} 的 DNS 查询`,
+    dnsFor: (name, n) => (n === 1 ? `${name} 的一个 DNS 查询` : `${name} 的 DNS 查询`),
     tunnelled: '隧道报文',
     synDropped: (server, n, sec, gaveUp) =>
       sec !== null
@@ -86,7 +87,14 @@ export function headline(d: Diagnosis, findings: Finding[], lang: Lang): string 
     case null:
       return L.none(d.confidence === 'high');
     case 'vxlan-checksum-drop':
-      return L.vxlan(syn ? L.synsTo(syn.server) : f && 'name' in f ? L.dnsFor(String(f.name)) : L.tunnelled, delay);
+      return L.vxlan(
+        syn
+          ? L.synsTo(syn.server)
+          : f && 'name' in f
+            ? L.dnsFor(String(f.name), 'attemptList' in f ? f.attemptList.filter((a) => a.outerChecksum === 'bad').length : 2)
+            : L.tunnelled,
+        delay,
+      );
     case 'syn-dropped':
       return syn
         ? L.synDropped(syn.server, syn.attempts, syn.outcome === 'established' ? syn.delaySec : null, syn.gaveUpSec ?? null)
