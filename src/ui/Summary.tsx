@@ -56,8 +56,6 @@ export function Findings({ report }: { report: Report }): JSX.Element {
   );
 }
 
-const LAYER_NAME = CHECK_LAYER_NAME;
-
 /** One capture's (or the only capture's) checksum table, outer and inner rows. */
 function CountsTable({
   all,
@@ -102,7 +100,7 @@ function CountsTable({
           {rows.map((r) => (
             <tr key={`${r.layer}-${r.where}`}>
               <th scope="row">
-                {LAYER_NAME[r.layer]}{' '}
+                {CHECK_LAYER_NAME[r.layer]}{' '}
                 {r.where !== 'plain' && <span className="muted">{r.where === 'outer' ? S.outerHdr : S.innerHdr}</span>}
               </th>
               {STATUSES.map((st) => (

@@ -5,7 +5,7 @@
  * attempts reached the other capture point.
  */
 import { formatTimestamp } from '../core/decode/text';
-import { useEffect, useRef, type JSX, type ReactNode } from 'react';
+import { useEffect, useRef, type JSX, type ReactNode, type RefObject } from 'react';
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
@@ -86,6 +86,57 @@ function FocusTip(): JSX.Element | null {
       aria-hidden="true"
     >
       {tip.content}
+    </div>
+  );
+}
+
+/**
+ * The frame both timeline charts share: the box (its tooltip layer), a chart drawn at an
+ * estimated size in the first commit (so the markers exist at once) and then resized, the grid,
+ * the square-root time axis and the lane axis. `children` are the chart's own series and lines.
+ */
+function ChartFrame({
+  twoLanes,
+  maxX,
+  xLabel,
+  box,
+  children,
+}: {
+  twoLanes: boolean;
+  maxX: number;
+  xLabel: string;
+  box: RefObject<HTMLDivElement | null>;
+  children: ReactNode;
+}): JSX.Element {
+  const height = twoLanes ? 220 : 170;
+  return (
+    <div className="chart" style={{ height }} data-testid="timeline-chart" ref={box}>
+      <FocusTip />
+      <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: estimateWidth(), height }}>
+        <ScatterChart margin={{ top: 18, right: 24, bottom: 28, left: twoLanes ? 90 : 12 }}>
+          <CartesianGrid stroke="var(--grid)" vertical={false} />
+          <XAxis
+            type="number"
+            dataKey="x"
+            domain={[0, Math.ceil(maxX * 1.05 + 0.5)]}
+            {...SQRT_AXIS(maxX)}
+            stroke="var(--muted)"
+            tick={{ fill: 'var(--muted)', fontSize: 12 }}
+            label={{ value: xLabel, position: 'insideBottom', offset: -16, fill: 'var(--muted)', fontSize: 12 }}
+          />
+          <YAxis
+            type="number"
+            dataKey="y"
+            domain={twoLanes ? [-0.6, 1.6] : [0.4, 1.6]}
+            ticks={twoLanes ? [0, 1] : [1]}
+            tickFormatter={(v: number) => (twoLanes ? (v === 1 ? 'A' : 'B') : '')}
+            width={twoLanes ? 20 : 1}
+            stroke="var(--muted)"
+            tick={{ fill: 'var(--muted)', fontSize: 12 }}
+          />
+          {children}
+        </ScatterChart>
+      </ResponsiveContainer>
     </div>
   );
 }
@@ -261,64 +312,34 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
         {picker}
       </div>
       <p className="finding-title">{f.title}</p>
-      <div className="chart" style={{ height: twoLanes ? 220 : 170 }} data-testid="timeline-chart" ref={chartBox}>
-        <FocusTip />
-        {/* Drawn at an estimated size in the first commit (markers exist at once), then resized. */}
-        <ResponsiveContainer
-          width="100%"
-          height="100%"
-          initialDimension={{ width: estimateWidth(), height: twoLanes ? 220 : 170 }}
-        >
-          <ScatterChart margin={{ top: 18, right: 24, bottom: 28, left: twoLanes ? 90 : 12 }}>
-            <CartesianGrid stroke="var(--grid)" vertical={false} />
-            <XAxis
-              type="number"
-              dataKey="x"
-              domain={[0, Math.ceil(maxX * 1.05 + 0.5)]}
-              {...SQRT_AXIS(maxX)}
-              stroke="var(--muted)"
-              tick={{ fill: 'var(--muted)', fontSize: 12 }}
-              label={{ value: S.offset, position: 'insideBottom', offset: -16, fill: 'var(--muted)', fontSize: 12 }}
-            />
-            <YAxis
-              type="number"
-              dataKey="y"
-              domain={twoLanes ? [-0.6, 1.6] : [0.4, 1.6]}
-              ticks={twoLanes ? [0, 1] : [1]}
-              tickFormatter={(v: number) => (twoLanes ? (v === 1 ? 'A' : 'B') : '')}
-              width={twoLanes ? 20 : 1}
-              stroke="var(--muted)"
-              tick={{ fill: 'var(--muted)', fontSize: 12 }}
-            />
-            {gaveUp !== null && (
-              <ReferenceLine
-                x={gaveUp}
-                stroke="var(--c-bad)"
-                strokeWidth={2}
-                label={{
-                  value: `ETIMEDOUT ${Math.round(gaveUp)}s`,
-                  position: 'insideTopRight',
-                  fill: 'var(--c-bad)',
-                  fontSize: 11,
-                }}
-              />
-            )}
-            {expected.map((x) => (
-              <ReferenceLine
-                key={x}
-                x={x}
-                stroke="var(--muted)"
-                strokeDasharray="4 4"
-                label={{ value: `${x}s`, position: 'top', fill: 'var(--muted)', fontSize: 11 }}
-              />
-            ))}
-            <Tooltip content={tooltip} cursor={false} isAnimationActive={false} />
-            <Scatter data={pts} shape={shape} isAnimationActive={false} />
-            {answer.length > 0 && <Scatter data={answer} shape={shape} isAnimationActive={false} />}
-            {other.length > 0 && <Scatter data={other} shape={shape} isAnimationActive={false} />}
-          </ScatterChart>
-        </ResponsiveContainer>
-      </div>
+      <ChartFrame twoLanes={twoLanes} maxX={maxX} xLabel={S.offset} box={chartBox}>
+        {gaveUp !== null && (
+          <ReferenceLine
+            x={gaveUp}
+            stroke="var(--c-bad)"
+            strokeWidth={2}
+            label={{
+              value: `ETIMEDOUT ${Math.round(gaveUp)}s`,
+              position: 'insideTopRight',
+              fill: 'var(--c-bad)',
+              fontSize: 11,
+            }}
+          />
+        )}
+        {expected.map((x) => (
+          <ReferenceLine
+            key={x}
+            x={x}
+            stroke="var(--muted)"
+            strokeDasharray="4 4"
+            label={{ value: `${x}s`, position: 'top', fill: 'var(--muted)', fontSize: 11 }}
+          />
+        ))}
+        <Tooltip content={tooltip} cursor={false} isAnimationActive={false} />
+        <Scatter data={pts} shape={shape} isAnimationActive={false} />
+        {answer.length > 0 && <Scatter data={answer} shape={shape} isAnimationActive={false} />}
+        {other.length > 0 && <Scatter data={other} shape={shape} isAnimationActive={false} />}
+      </ChartFrame>
       {twoLanes && (
         <p className="lanes muted">
           A = {S.lane(0, names[f.capture] ?? '')} · B = {S.lane(1, names[1 - f.capture] ?? '')}
@@ -488,52 +509,23 @@ function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline;
         {picker}
       </div>
       <p className="finding-title">{t.title}</p>
-      <div className="chart" style={{ height: twoLanes ? 220 : 170 }} data-testid="timeline-chart" ref={chartBox}>
-        <FocusTip />
-        <ResponsiveContainer
-          width="100%"
-          height="100%"
-          initialDimension={{ width: estimateWidth(), height: twoLanes ? 220 : 170 }}
-        >
-          <ScatterChart margin={{ top: 18, right: 24, bottom: 28, left: twoLanes ? 90 : 12 }}>
-            <CartesianGrid stroke="var(--grid)" vertical={false} />
-            <XAxis
-              type="number"
-              dataKey="x"
-              domain={[0, Math.ceil(maxX * 1.05 + 0.5)]}
-              {...SQRT_AXIS(maxX)}
-              stroke="var(--muted)"
-              tick={{ fill: 'var(--muted)', fontSize: 12 }}
-              label={{ value: S.storyOffset, position: 'insideBottom', offset: -16, fill: 'var(--muted)', fontSize: 12 }}
-            />
-            <YAxis
-              type="number"
-              dataKey="y"
-              domain={twoLanes ? [-0.6, 1.6] : [0.4, 1.6]}
-              ticks={twoLanes ? [0, 1] : [1]}
-              tickFormatter={(v: number) => (twoLanes ? (v === 1 ? 'A' : 'B') : '')}
-              width={twoLanes ? 20 : 1}
-              stroke="var(--muted)"
-              tick={{ fill: 'var(--muted)', fontSize: 12 }}
-            />
-            {ends.map((p, i) => (
-              <ReferenceLine
-                key={i}
-                x={p.offsetSec}
-                stroke="var(--c-bad)"
-                strokeWidth={2}
-                label={{
-                  value: `${p.label || S.events.end} ${p.offsetSec.toFixed(1)}s`,
-                  position: 'insideTopRight',
-                  fill: 'var(--c-bad)',
-                  fontSize: 11,
-                }}
-              />
-            ))}
-            <Scatter data={pts} shape={shape} isAnimationActive={false} />
-          </ScatterChart>
-        </ResponsiveContainer>
-      </div>
+      <ChartFrame twoLanes={twoLanes} maxX={maxX} xLabel={S.storyOffset} box={chartBox}>
+        {ends.map((p, i) => (
+          <ReferenceLine
+            key={i}
+            x={p.offsetSec}
+            stroke="var(--c-bad)"
+            strokeWidth={2}
+            label={{
+              value: `${p.label || S.events.end} ${p.offsetSec.toFixed(1)}s`,
+              position: 'insideTopRight',
+              fill: 'var(--c-bad)',
+              fontSize: 11,
+            }}
+          />
+        ))}
+        <Scatter data={pts} shape={shape} isAnimationActive={false} />
+      </ChartFrame>
       {twoLanes && (
         <p className="lanes muted">
           A = {laneName(0)} · B = {laneName(1)}

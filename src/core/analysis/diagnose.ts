@@ -57,13 +57,8 @@ export function diagnose(
   return { ...d, headline: packets ? headline(d, findings, lang) : d.summary };
 }
 
-function decide(
-  findings: Finding[],
-  captures: CaptureSummary[],
-  lang: Lang,
-  overlap = -1,
-  points: Points = unknownPoints(captures),
-): Diagnosis {
+/** The diagnosis without its headline (the cause rules decide, in order). */
+function decide(findings: Finding[], captures: CaptureSummary[], lang: Lang, overlap: number, points: Points): Diagnosis {
   const offload = total(findings, 'checksum-offload');
   const packets = captures.reduce((n, c) => n + c.packets, 0);
   const base: Diagnosis = {

@@ -91,10 +91,20 @@ export interface SharePreview {
 export async function buildShare(
   r: Report,
   anonymise: boolean,
-  frames: (capture: number, ns: number[]) => Promise<RawFrame[]>,
+  read: Frames,
   dissector: Dissector,
   names: string[],
 ): Promise<SharePreview> {
+  // Each frame is read once: the answer lookup and every cut-down attempt below share the reads.
+  const cache = new Map<string, RawFrame | null>();
+  const frames: Frames = async (capture, ns) => {
+    const want = ns.filter((n) => !cache.has(`${capture}:${n}`));
+    if (want.length) {
+      const got = new Map((await read(capture, want)).map((f) => [f.n, f]));
+      for (const n of want) cache.set(`${capture}:${n}`, got.get(n) ?? null);
+    }
+    return ns.flatMap((n) => cache.get(`${capture}:${n}`) ?? []);
+  };
   // Answers are looked up for what can be shared at all; the rest is only counted as omitted.
   const found = evidenceFrames(r, Number.MAX_SAFE_INTEGER);
   const head = await withAnswers(found.slice(0, MAX_SHARED_PACKETS), frames, dissector);
