@@ -22,6 +22,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS scripts (the CLI's bin loader) load modules with require().
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/**/*.test.ts'],
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
