@@ -8,7 +8,7 @@ import type { CaptureInfo } from '../capture/reader';
 import { captureError } from '../capture/messages';
 import type { Dissection } from '../decode/dissect';
 import { summarize } from '../decode/format';
-import { K } from '../decode/layers';
+import { CHECK_LAYERS, CHECK_STATUSES, K, LAYER_CODE, STATUS_CODE, type CheckLayer } from '../decode/layers';
 import type { ReassembledCheck, ReassemblyStats } from '../decode/reassembly';
 import { ANALYSIS_RETRANSMISSION, type FilterFn, type FrameMeta } from '../filter';
 import {
@@ -62,6 +62,18 @@ interface CaptureState {
   states: unknown[];
   errorsNotListed: number;
   frag?: ReassemblyStats;
+  /** Checksum verdicts, index layerCode * 5 + statusCode: every depth, and inside tunnels. */
+  tally: Float64Array;
+  tallyInner: Float64Array;
+}
+
+const N_STATUS = CHECK_STATUSES.length;
+const BAD = STATUS_CODE.bad;
+
+/** Add a tally (layerCode * 5 + statusCode) into the report's counters. */
+function addTally(into: Record<CheckLayer, StatusCounts>, t: Float64Array): void {
+  for (let l = 0; l < CHECK_LAYERS.length; l++)
+    for (let s = 0; s < N_STATUS; s++) into[CHECK_LAYERS[l]!][CHECK_STATUSES[s]!] += t[l * N_STATUS + s]!;
 }
 
 /** Indexes of the rules with a given hook (their states are at the same index). */
@@ -75,9 +87,6 @@ const ICMP_RULES = withHook('icmp');
 /** Streaming analysis over one or more captures. */
 export class Analyzer {
   private readonly caps: CaptureState[] = [];
-  private readonly counts = emptyCounts();
-  /** Counts of checksums inside tunnels (depth >= 1); outer = counts - innerCounts. */
-  private readonly innerCounts = emptyCounts();
   private readonly frames: FrameReport[] | null;
   private readonly onFrame: ((f: FrameReport) => void) | null;
   private readonly filter: FilterFn | null;
@@ -125,6 +134,8 @@ export class Analyzer {
       trackers,
       states: RULES.map((r) => r.create({ cap, trackers, maxFrames: this.maxFrames })),
       errorsNotListed: 0,
+      tally: new Float64Array(CHECK_LAYERS.length * N_STATUS),
+      tallyInner: new Float64Array(CHECK_LAYERS.length * N_STATUS),
     };
     trackers.flows.onGrow = (capacity) => trackers.tcp.grow(capacity);
     trackers.flows.onEvict = (id) => {
@@ -206,31 +217,25 @@ export class Analyzer {
   addFrame(cap: number, n: number, ts: number, d: Dissection, reassembled: ReassembledCheck | null = null): void {
     const st = this.caps[cap]!;
     this.countFrame(st, ts, d.data.length);
-    // Totals over the captures (the contract's `checksums`) and per capture (two captures of the
-    // same traffic would otherwise count every packet twice in one table).
-    const counts = this.counts;
-    const mine = st.summary.checksums!;
-    const mineInner = st.summary.checksumsInner!;
+    // Counted by number (layer x status) per capture, all depths and inside tunnels; the report's
+    // objects are made from these at finish (totals over the captures, and each capture's own).
+    const all = st.tally;
+    const inner = st.tallyInner;
+    let bad = false;
     for (let i = 0; i < d.nChecks; i++) {
       const c = d.checks[i]!;
-      (counts[c.layer] as StatusCounts)[c.status]++;
-      (mine[c.layer] as StatusCounts)[c.status]++;
-      if (c.depth > 0) {
-        (this.innerCounts[c.layer] as StatusCounts)[c.status]++;
-        (mineInner[c.layer] as StatusCounts)[c.status]++;
-      }
+      const k = c.layerCode * N_STATUS + c.statusCode;
+      all[k] = all[k]! + 1;
+      if (c.depth > 0) inner[k] = inner[k]! + 1;
+      if (c.statusCode === BAD) bad = true;
     }
     if (reassembled) {
-      (counts[reassembled.layer] as StatusCounts)[reassembled.status]++;
-      (mine[reassembled.layer] as StatusCounts)[reassembled.status]++;
-      if (reassembled.depth > 0) {
-        (this.innerCounts[reassembled.layer] as StatusCounts)[reassembled.status]++;
-        (mineInner[reassembled.layer] as StatusCounts)[reassembled.status]++;
-      }
+      const k = LAYER_CODE[reassembled.layer] * N_STATUS + STATUS_CODE[reassembled.status];
+      all[k] = all[k]! + 1;
+      if (reassembled.depth > 0) inner[k] = inner[k]! + 1;
+      if (reassembled.status === 'bad') bad = true;
     }
     this.analyse(st, cap, n, ts, d, reassembled);
-    let bad = reassembled?.status === 'bad';
-    for (let i = 0; i < d.nChecks && !bad; i++) bad = d.checks[i]!.status === 'bad';
     st.series.add(ts, bad, (this.meta.flags & ANALYSIS_RETRANSMISSION) !== 0);
     // Emitted after the analysis, so a filter can use what it found (tcp.stream, retransmissions).
     if (this.matches(cap, n, ts, d) && (this.frames || this.onFrame)) this.emitFrame(frameReport(cap, n, ts, d, reassembled));
@@ -306,6 +311,18 @@ export class Analyzer {
     // Two captures are compared only when they share traffic: an unrelated, empty or unreadable
     // second capture shares none, and comparing would make every attempt look lost.
     const overlap = this.overlap();
+    // Totals over the captures (the contract's `checksums`) and per capture (two captures of the
+    // same traffic would otherwise count every packet twice in one table).
+    const counts = emptyCounts();
+    const innerCounts = emptyCounts();
+    for (const st of this.caps) {
+      st.summary.checksums = emptyCounts();
+      st.summary.checksumsInner = emptyCounts();
+      addTally(st.summary.checksums, st.tally);
+      addTally(st.summary.checksumsInner, st.tallyInner);
+      addTally(counts, st.tally);
+      addTally(innerCounts, st.tallyInner);
+    }
     const byRule: Finding[][] = RULES.map(() => []);
     this.caps.forEach((st, cap) => {
       const ctx: FinishCtx = {
@@ -343,8 +360,8 @@ export class Analyzer {
       version: 1,
       lang,
       captures,
-      checksums: this.counts,
-      checksumsInner: this.innerCounts,
+      checksums: counts,
+      checksumsInner: innerCounts,
       findings,
       diagnosis: diagnose(findings, captures, lang, overlap, points),
     };

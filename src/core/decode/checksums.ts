@@ -13,7 +13,7 @@
  */
 import { fold, neg16, pseudoSum4, pseudoSum6, sum16, swap16 } from '../checksum';
 import type { Dissection } from './dissect';
-import type { Check, CheckStatus, Layer } from './layers';
+import { STATUS_CODE, type Check, type CheckStatus, type Layer } from './layers';
 import type { ChecksumSpec } from './protocol';
 
 /** Why a verdict is partial, zero or unverified (translatable; English text in reports). */
@@ -154,6 +154,7 @@ export class ChecksumEngine {
 
   private set(c: Check, status: CheckStatus, why: number = WHY.NONE): void {
     c.status = status;
+    c.statusCode = STATUS_CODE[status];
     c.why = why;
     c.reason = WHY_TEXT[why]!.en;
   }

@@ -7,7 +7,7 @@
  */
 import { ChecksumEngine } from './checksums';
 import { Cursor } from './cursor';
-import { Check, K, Layer } from './layers';
+import { Check, K, Layer, LAYER_CODE, STATUS_CODE } from './layers';
 import { T, type ChecksumSpec, type DecodeContext, type Protocol, type TableId } from './protocol';
 import { PROTOCOLS, REGISTRY, VXLAN } from './protocols';
 import type { Registry } from './registry';
@@ -212,12 +212,14 @@ export class Dissector implements DecodeContext {
     const fieldOff = l.start + spec.field;
     c.spec = spec;
     c.layer = spec.layer;
+    c.layerCode = LAYER_CODE[spec.layer];
     c.depth = l.depth;
     c.layerIndex = l.index;
     c.fieldOff = fieldOff;
     c.stored = fieldOff + 2 <= b.length ? (b[fieldOff]! << 8) | b[fieldOff + 1]! : -1;
     c.computed = -1;
     c.status = 'unverified';
+    c.statusCode = STATUS_CODE.unverified;
     c.reason = '';
     c.why = 0;
     c.tunnelOuter = false;

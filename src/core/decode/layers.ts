@@ -38,6 +38,12 @@ export type CheckStatus = 'good' | 'bad' | 'zero' | 'partial' | 'unverified';
 /** Checksummed layers of the report contract. */
 export type CheckLayer = 'ipv4' | 'tcp' | 'udp' | 'icmp' | 'icmpv6';
 
+/** Checked layers and verdicts by number (`Check.layerCode`, `Check.statusCode`): counting them is an index, not a string lookup. */
+export const CHECK_LAYERS: readonly CheckLayer[] = ['ipv4', 'tcp', 'udp', 'icmp', 'icmpv6'];
+export const CHECK_STATUSES: readonly CheckStatus[] = ['good', 'bad', 'zero', 'partial', 'unverified'];
+export const LAYER_CODE: Readonly<Record<CheckLayer, number>> = { ipv4: 0, tcp: 1, udp: 2, icmp: 3, icmpv6: 4 };
+export const STATUS_CODE: Readonly<Record<CheckStatus, number>> = { good: 0, bad: 1, zero: 2, partial: 3, unverified: 4 };
+
 /** How people write the checked layers' names (IPv4, not IPV4). */
 export const CHECK_LAYER_NAME: Record<CheckLayer, string> = {
   ipv4: 'IPv4',
@@ -183,8 +189,12 @@ export class Check {
   /** How this checksum is verified (the protocol's spec). */
   spec: ChecksumSpec | null = null;
   layer: CheckLayer = 'ipv4';
+  /** `layer` as an index of CHECK_LAYERS. */
+  layerCode = 0;
   depth = 0;
   status: CheckStatus = 'good';
+  /** `status` as an index of CHECK_STATUSES. */
+  statusCode = 0;
   /** Value in the packet. */
   stored = 0;
   /** Value it should hold, or -1 when it cannot be computed. */
