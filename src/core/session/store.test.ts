@@ -10,7 +10,15 @@ describe('packet index', () => {
   it('holds at most 32 bytes a packet, and keeps every value through growth and trim', () => {
     const reader = { read: async () => new Uint8Array(0) };
     const s = new PacketStore('big.pcap', reader);
-    const rec: RawRecord = { data: new Uint8Array(60), origLen: 60, ts: 0, linkType: 1, interfaceId: 0, offset: 0, dataOffset: 0 };
+    const rec: RawRecord = {
+      data: new Uint8Array(60),
+      origLen: 60,
+      ts: 0,
+      linkType: 1,
+      interfaceId: 0,
+      offset: 0,
+      dataOffset: 0,
+    };
     const N = 250_001;
     for (let i = 0; i < N; i++) {
       rec.ts = 1_700_000_000 + i / 1000;
@@ -29,5 +37,28 @@ describe('packet index', () => {
       expect(s.flags[i]).toBe(i & 1);
       expect(s.linkType(i)).toBe(1);
     }
+  });
+
+  it('keeps in-memory packet bytes (gzip, shared links) within the same 30 bytes of index a packet', async () => {
+    const s = new PacketStore('in-memory.pcap.gz');
+    const N = 70_001;
+    const rec: RawRecord = { data: new Uint8Array(0), origLen: 0, ts: 0, linkType: 1, interfaceId: 0, offset: 0, dataOffset: 0 };
+    // 70,001 packets of up to 600 bytes (21 MB) fill more than one 16 MiB arena.
+    const bytesOf = (i: number) => Uint8Array.from({ length: 1 + (i % 600) }, (_, k) => (i * 31 + k) & 0xff);
+    for (let i = 0; i < N; i++) {
+      rec.data = bytesOf(i);
+      rec.origLen = rec.data.length;
+      rec.dataOffset = 24 + i * 400;
+      s.add(rec);
+    }
+    s.trim();
+    expect(s.indexBytes() / N).toBe(30);
+    for (const i of [0, 1, 55_000, 55_924, N - 1]) expect(await s.bytes(i)).toEqual(bytesOf(i));
+    const seen: number[] = [];
+    await s.each([3, 60_000, N - 1], (i, b) => {
+      expect(b).toEqual(bytesOf(i));
+      seen.push(i);
+    });
+    expect(seen).toEqual([3, 60_000, N - 1]);
   });
 });

@@ -1,12 +1,14 @@
 /**
- * Per-capture packet index: struct of arrays (typed arrays, no object per packet), at most about
- * 30 bytes a packet. Packet bytes are read back from the capture file with a {@link ByteReader}
+ * Per-capture packet index: struct of arrays (typed arrays, no object per packet), 30 bytes a
+ * packet. Packet bytes are read back from the capture file with a {@link ByteReader}
  * (Blob.slice in the browser) when it is uncompressed, so memory stays at the index whatever the
  * file size; otherwise (gzip, in-memory captures) they are packed into 16 MiB arenas, up to a
  * budget beyond which only the index grows.
  *
- *   per packet:  ts f64 | dataOffset f64 | caplen u32 | origLen u32 | iface u8 | stream i32 | flags u8
- *   in memory:   + arena u16 | arenaOff u32   (only when bytes are kept)
+ *   per packet:  ts f64 | where f64 | caplen u32 | origLen u32 | iface u8 | stream i32 | flags u8
+ *
+ *   where:  read back  the packet's byte offset in the file
+ *           in memory  arena * 2^32 + offset in the arena, or -1 past the budget (not kept)
  */
 import type { RawRecord } from '../capture/reader';
 
@@ -21,6 +23,8 @@ export function blobReader(blob: Blob): ByteReader {
 }
 
 const ARENA = 16 * 1024 * 1024;
+/** In-memory `where` = arena * 2^32 + offset: exact in a double for 2^21 arenas (an arena is at least 16 MiB). */
+const ARENA_WHERE = 2 ** 32;
 /** Stop keeping bytes past this (the index still grows): browsers cap a worker's memory. */
 const MAX_RETAINED = 1.5 * 1024 * 1024 * 1024;
 /** Window of one read-back: nearby packets share one slice. */
@@ -30,6 +34,7 @@ export class PacketStore {
   n = 0;
   private cap = 0;
   ts = new Float64Array(0);
+  /** Where packet `i`'s bytes are (see the layout above). */
   dataOffset = new Float64Array(0);
   len = new Uint32Array(0);
   origLen = new Uint32Array(0);
@@ -39,8 +44,8 @@ export class PacketStore {
   stream = new Int32Array(0);
   /** tcp.analysis flags per packet, for filters. */
   flags = new Uint8Array(0);
-  private arena: Uint16Array | null = null;
-  private arenaOff: Uint32Array | null = null;
+  /** Bytes are kept in memory (no file to read them back from). */
+  private readonly inMemory: boolean;
   private readonly arenas: Uint8Array[] = [];
   private fill = ARENA;
   /** Distinct link types, by interface index. */
@@ -56,10 +61,7 @@ export class PacketStore {
     readonly name: string,
     readonly reader: ByteReader | null = null,
   ) {
-    if (!reader) {
-      this.arena = new Uint16Array(0);
-      this.arenaOff = new Uint32Array(0);
-    }
+    this.inMemory = !reader;
   }
 
   /** Link type of packet `i`. */
@@ -81,8 +83,6 @@ export class PacketStore {
     this.iface = g(this.iface);
     this.stream = g(this.stream);
     this.flags = g(this.flags);
-    if (this.arena) this.arena = g(this.arena);
-    if (this.arenaOff) this.arenaOff = g(this.arenaOff);
     this.cap = c;
   }
 
@@ -101,8 +101,8 @@ export class PacketStore {
 
   /** Bytes the packet index takes (columns, not the kept packet bytes). */
   indexBytes(): number {
-    const cols = [this.ts, this.dataOffset, this.len, this.origLen, this.iface, this.stream, this.flags, this.arena, this.arenaOff];
-    return cols.reduce((n, a) => n + (a ? a.byteLength : 0), 0);
+    const cols = [this.ts, this.dataOffset, this.len, this.origLen, this.iface, this.stream, this.flags];
+    return cols.reduce((n, a) => n + a.byteLength, 0);
   }
 
   /** Index a record (and keep its bytes when there is no file to read them back from). */
@@ -121,10 +121,10 @@ export class PacketStore {
     this.dataOffset[i] = rec.dataOffset;
     this.stream[i] = stream;
     this.flags[i] = flags;
-    if (!this.arena || !this.arenaOff) return;
+    if (!this.inMemory) return;
     const len = rec.data.length;
     if (this.retained + len > MAX_RETAINED) {
-      this.arena[i] = 0xffff;
+      this.dataOffset[i] = -1;
       return;
     }
     if (!this.arenas.length || this.fill + len > ARENA) {
@@ -133,18 +133,18 @@ export class PacketStore {
     }
     const a = this.arenas.length - 1;
     this.arenas[a]!.set(rec.data, this.fill);
-    this.arena[i] = a;
-    this.arenaOff[i] = this.fill;
+    this.dataOffset[i] = a * ARENA_WHERE + this.fill;
     this.fill += len;
     this.retained += len;
   }
 
   /** Bytes of packet index `i` kept in memory, or null. A view: copy before transfer. */
   private kept(i: number): Uint8Array | null {
-    if (!this.arena || !this.arenaOff || i >= this.n) return null;
-    const a = this.arena[i]!;
-    if (a === 0xffff) return null;
-    return this.arenas[a]!.subarray(this.arenaOff[i]!, this.arenaOff[i]! + this.len[i]!);
+    if (!this.inMemory || i >= this.n) return null;
+    const where = this.dataOffset[i]!;
+    if (where < 0) return null;
+    const off = where % ARENA_WHERE;
+    return this.arenas[(where - off) / ARENA_WHERE]!.subarray(off, off + this.len[i]!);
   }
 
   /**
