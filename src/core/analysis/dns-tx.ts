@@ -198,8 +198,8 @@ export class DnsTransactions {
   icmpError(f: Frame, icmp: Layer, qi: number): void {
     const d: Dissection = f.d;
     const qip = d.layers[qi]!;
-    const qudp = d.layers[qi + 1];
-    const qdns = d.layers[qi + 2];
+    const qudp = d.at(qi + 1);
+    const qdns = d.at(qi + 2);
     if (!qudp || qudp.kind !== K.UDP || !qdns || qdns.kind !== K.DNS || qdns.dnsFlags & DNS_QR) return;
     const h = (o: number) => {
       let x = 0x811c9dc5;

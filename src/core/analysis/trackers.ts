@@ -73,7 +73,7 @@ export class Trackers {
       const l = d.layers[i]!;
       if ((l.kind === K.IPV4 || l.kind === K.IPV6) && !l.invalid) ip = i;
     }
-    const q = d.layers[ip + 1];
+    const q = d.at(ip + 1);
     if (!q) return;
     if (q.kind === K.UDP) this.dns.icmpError(f, icmp, ip);
     else if (q.kind === K.TCP && q.hdrEnd - q.start >= 8) {

@@ -5,6 +5,7 @@ import { readCapture } from '../capture/reader';
 import { bufferChunks } from '../capture/source';
 import { corpusBytes } from '../../../test/helpers/corpus';
 import { Dissector } from './dissect';
+import { summarize } from './format';
 
 const LT_ETHERNET = 1;
 import { K, TCP_SYN } from './layers';
@@ -137,5 +138,24 @@ describe('dissector checksums', () => {
       if (!kinds.length) kinds = Array.from({ length: x.nLayers }, (_, i) => x.layer(i).kind);
     });
     expect(kinds[0]).toBe(K.SLL2);
+  });
+});
+
+describe('layers of earlier frames', () => {
+  it('are never read as this frame\'s (a later fragment after a UDP datagram is a fragment, not "UDP")', async () => {
+    // tcpdump's afs.pcap: frame 126 is the second fragment of a UDP datagram. The layer pool
+    // still held frame 125's UDP layer one past the IP layer; the summary used to read it.
+    const dis = new Dissector();
+    const summaries: string[] = [];
+    await readCapture(bufferChunks(corpusBytes('real/tcpdump__afs.pcap')), (r) =>
+      summaries.push(summarize(dis.dissect(r.data, r.linkType, r.origLen))),
+    );
+    expect(summaries[124]).toMatch(/UDP len 1472/);
+    expect(summaries[125]).toBe('131.151.1.146 > 131.151.32.21: proto 17 fragment offset 1480+');
+    const d = dis.dissect(new Uint8Array(10), 1);
+    expect(d.nLayers).toBe(1);
+    expect(d.layers.length).toBeGreaterThan(3);
+    expect(d.at(1)).toBeUndefined();
+    expect(d.at(-1)).toBeUndefined();
   });
 });

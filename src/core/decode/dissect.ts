@@ -52,6 +52,14 @@ export class Dissection {
     return this.layers[i]!;
   }
 
+  /**
+   * Layer `i` of this frame, or undefined past its last layer. The pool keeps layers of earlier,
+   * deeper frames beyond `nLayers`: reading `layers[i + 1]` unchecked sees a stale one.
+   */
+  at(i: number): Layer | undefined {
+    return i >= 0 && i < this.nLayers ? this.layers[i] : undefined;
+  }
+
   /** Checksum `i` (outermost first). */
   check(i: number): Check {
     return this.checks[i]!;

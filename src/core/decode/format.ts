@@ -57,7 +57,7 @@ export function infoColumn(d: Dissection): string {
   const ipI = innermostIp(d);
   if (ipI < 0) return nonIpSummary(d);
   const ip = d.layers[ipI]!;
-  const t = d.layers[ipI + 1];
+  const t = d.at(ipI + 1);
   const tunnel = tunnelPrefix(d, ipI);
   let s: string;
   if (t && !t.quoted && t.kind === K.TCP) {
@@ -65,7 +65,7 @@ export function infoColumn(d: Dissection): string {
     if (t.tcpFlags & TCP_ACK) s += ` Ack=${t.ack}`;
     s += ` Win=${t.window} Len=${t.payloadLen}`;
   } else if (t && !t.quoted && t.kind === K.UDP) {
-    const app = d.layers[ipI + 2];
+    const app = d.at(ipI + 2);
     const p = app && !app.quoted ? REGISTRY.byId.get(app.kind) : undefined;
     s = p?.info ? p.info(app!, d) : `${t.srcPort} → ${t.dstPort} Len=${t.payloadLen}`;
   } else if (t && (t.kind === K.ICMP || t.kind === K.ICMPV6)) {
@@ -87,11 +87,11 @@ export function summarize(d: Dissection): string {
   const src = ipAddr(d, ip, 'src');
   const dst = ipAddr(d, ip, 'dst');
   const tunnel = tunnelPrefix(d, ipI);
-  const t = d.layers[ipI + 1];
+  const t = d.at(ipI + 1);
   let s: string;
   if (t && !t.quoted && (t.kind === K.TCP || t.kind === K.UDP)) {
     s = `${endpoint(src, t.srcPort)} > ${endpoint(dst, t.dstPort)}: ${t.kind === K.TCP ? tcpInfo(t) : `UDP len ${t.payloadLen}`}`;
-    const app = d.layers[ipI + 2];
+    const app = d.at(ipI + 2);
     const p = app && !app.quoted ? REGISTRY.byId.get(app.kind) : undefined;
     if (p?.info) s += ` ${p.info(app!, d)}`;
   } else if (t && (t.kind === K.ICMP || t.kind === K.ICMPV6)) {
@@ -124,7 +124,7 @@ function tunnelPrefix(d: Dissection, innerIp: number): string {
     const p = REGISTRY.byId.get(l.kind);
     if (p?.tunnel && p.tunnelText) parts.push(p.tunnelText(l));
     else if ((l.kind === K.IPV4 || l.kind === K.IPV6) && i > 0) {
-      const n = d.layers[i + 1];
+      const n = d.at(i + 1);
       if (n && (n.kind === K.IPV4 || n.kind === K.IPV6)) parts.push('IP-in-IP');
     }
   }
