@@ -4,6 +4,8 @@
  * validates checksums at -vv). Speed targets are checked here, not by timed unit tests.
  *
  *   npm run bench [-- --mib 256] [--keep]
+ *   npm run bench -- --browser [--gib 4]       the app in Chromium: drop to diagnosis, peak
+ *                                              browser memory, main-thread long tasks
  *   npm run bench -- --hostile [--only NAME]   the worst cases of bench/hostile.ts, full size:
  *                                              time, peak memory and what each report says
  */
@@ -14,6 +16,10 @@ import { generateCapture } from './generate';
 import { onePassSum, startup } from './limits';
 
 const args = process.argv.slice(2);
+if (args.includes('--browser')) {
+  await (await import('./browser')).runBrowser(args);
+  process.exit(0);
+}
 if (args.includes('--hostile')) {
   await (await import('./hostile-run')).runHostile(args);
   process.exit(0);

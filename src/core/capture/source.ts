@@ -13,12 +13,22 @@ export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 
 /**
  * Read a Blob (or File) in `slice()` chunks, never one `arrayBuffer()` of the whole capture
- * (Chrome caps a single ArrayBuffer near 2 GB; perfetto's trace_stream does the same).
+ * (Chrome caps a single ArrayBuffer near 2 GB; perfetto's trace_stream does the same). The next
+ * chunk is already being read while the consumer decodes this one: a Blob read goes through the
+ * browser process and would otherwise leave the decoder idle for every chunk.
  */
 export async function* blobChunks(blob: Blob, chunkSize = DEFAULT_CHUNK_SIZE): ChunkSource {
-  for (let off = 0; off < blob.size; off += chunkSize) {
-    const part = blob.slice(off, Math.min(blob.size, off + chunkSize));
-    yield new Uint8Array(await part.arrayBuffer());
+  const read = (off: number) => blob.slice(off, Math.min(blob.size, off + chunkSize)).arrayBuffer();
+  let next = blob.size > 0 ? read(0) : null;
+  try {
+    for (let off = 0; next; off += chunkSize) {
+      const buf = await next;
+      next = off + chunkSize < blob.size ? read(off + chunkSize) : null;
+      yield new Uint8Array(buf);
+    }
+  } finally {
+    // Stopped early (cancel, a damaged file): the read in flight has nobody to wait for it.
+    next?.catch(() => undefined);
   }
 }
 
