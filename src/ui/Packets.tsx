@@ -3,13 +3,13 @@
  * a page at a time), with a display filter; packet detail tree and hex view of the selected one.
  */
 import { useShallow } from 'zustand/react/shallow';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type JSX, type KeyboardEvent, type PointerEvent } from 'react';
 import type { PacketView, Row } from '../../workers/api';
 import type { LayerDetail } from '../core/decode/detail';
 import { strings } from './i18n';
 import { Glyph, Swatch } from './palette';
 import { bridge, useApp } from './store';
+import { rowTop, rowWindow, scrollTopFor } from './rowWindow';
 import { errorText } from '../core/errors';
 import { formatTimestamp } from '../core/decode/text';
 import { CHECK_LAYER_NAME, type CheckLayer } from '../core/decode/layers';
@@ -92,10 +92,21 @@ export function PacketList(): JSX.Element {
   const [draft, setDraft] = useState(filter);
   const total = reports?.en.captures[capture]?.packets ?? rowCount;
 
-  // No React Compiler here: the virtualizer is read afresh on every render, by design.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const v = useVirtualizer({ count: rowCount, getScrollElement: () => parent.current, estimateSize: () => ROW_H, overscan: 8 });
-  const items = v.getVirtualItems();
+  // The rows in view (rowWindow.ts: constant time, and lists taller than a browser allows).
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(400);
+  useEffect(() => {
+    const el = parent.current;
+    if (!el) return;
+    setViewport(el.clientHeight || 400);
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setViewport(el.clientHeight || 400));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const win = rowWindow(rowCount, ROW_H, scrollTop, viewport, 8);
+  const items: number[] = [];
+  for (let i = win.first; i <= win.last; i++) items.push(i);
 
   useEffect(() => {
     setRows(new Map());
@@ -105,8 +116,8 @@ export function PacketList(): JSX.Element {
   useEffect(() => setDraft(filter), [filter]);
 
   // Fetch the pages covering the visible range.
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
+  const first = win.first;
+  const last = Math.max(win.first, win.last);
   useEffect(() => {
     for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) {
       if (pending.current.has(p) || rows.has(p * PAGE)) continue;
@@ -124,8 +135,11 @@ export function PacketList(): JSX.Element {
   }, [first, last, capture, listVersion, rows]);
 
   useEffect(() => {
-    if (scrollTo !== null) v.scrollToIndex(scrollTo, { align: 'center' });
-  }, [scrollTo, v]);
+    const el = parent.current;
+    if (scrollTo === null || !el) return;
+    el.scrollTop = scrollTopFor(rowCount, ROW_H, el.clientHeight, scrollTo);
+    setScrollTop(el.scrollTop);
+  }, [scrollTo, rowCount]);
 
   // A jump from outside the list (evidence, a marker, a finding) brings the list into the page.
   const reveal = useApp((st) => st.reveal.seq);
@@ -168,7 +182,7 @@ export function PacketList(): JSX.Element {
       if (r && version === st.listVersion && capture === st.capture) void selectFrame(capture, r.n);
     });
   };
-  const selectedIndex = items.find((it) => rows.get(it.index)?.n === frame)?.index;
+  const selectedIndex = items.find((i) => rows.get(i)?.n === frame);
 
   const cooked = (reports?.en.captures[capture]?.linkTypes ?? []).some((t) => COOKED.has(t));
   const cols: Col[] = cooked
@@ -286,26 +300,27 @@ export function PacketList(): JSX.Element {
         onKeyDown={onKey}
         onScroll={(e) => {
           if (head.current) head.current.scrollLeft = e.currentTarget.scrollLeft;
+          setScrollTop(e.currentTarget.scrollTop);
         }}
         role="listbox"
         aria-label={S.packetList}
         aria-activedescendant={selectedIndex === undefined ? undefined : `packet-row-${selectedIndex}`}
         data-testid="packet-list"
       >
-        <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: rowWidth }}>
-          {items.map((it) => {
-            const r = rows.get(it.index);
+        <div style={{ height: win.height, position: 'relative', minWidth: rowWidth }}>
+          {items.map((index) => {
+            const r = rows.get(index);
             return (
               <div
-                key={it.key}
-                id={`packet-row-${it.index}`}
+                key={index}
+                id={`packet-row-${index}`}
                 role="option"
                 aria-selected={r ? r.n === frame : false}
                 className={`row${r && r.n === frame ? ' selected' : ''}${r ? ` w-${r.worst}` : ''}${r && marked.has(r.n) ? ' evidence' : ''}`}
                 style={{
                   position: 'absolute',
                   top: 0,
-                  transform: `translateY(${it.start}px)`,
+                  transform: `translateY(${rowTop(win, index, ROW_H, scrollTop)}px)`,
                   height: ROW_H,
                   width: '100%',
                   gridTemplateColumns: template,
