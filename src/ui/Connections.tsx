@@ -11,7 +11,7 @@ import { fmtInt, strings } from './i18n';
 import { bridge, useApp } from './store';
 import './stats.css';
 
-const MAX_SHOWN = 300;
+const MAX_SHOWN = 100;
 
 type TcpKey = 'stream' | 'start' | 'duration' | 'rttMs' | 'outcome' | 'syns' | 'retrans' | 'bytesToServer' | 'bytesToClient';
 type DnsKey = 'start' | 'name' | 'type' | 'queries' | 'latencyMs';
