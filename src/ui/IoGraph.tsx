@@ -9,6 +9,7 @@ import { Area, Brush, CartesianGrid, ComposedChart, Line, ResponsiveContainer, T
 import type { IoSeries } from '../../workers/api';
 import { strings } from './i18n';
 import { bridge, useApp } from './store';
+import { drawnBuckets } from './ioBuckets';
 
 export function IoGraph(): JSX.Element | null {
   const { lang, capture, listVersion, applyFilter } = useApp(
@@ -25,8 +26,8 @@ export function IoGraph(): JSX.Element | null {
     };
   }, [capture, listVersion]);
   if (!series || series.packets.length === 0) return null;
-  const w = series.width;
-  const data = series.packets.map((p, i) => ({ t: i * w, packets: p, bad: series.bad[i]!, retrans: series.retrans[i]! }));
+  // At most MAX_DRAWN points (ioBuckets.ts): wider buckets for long captures.
+  const { width: w, data } = drawnBuckets(series);
   const totalBad = series.bad.reduce((a, b) => a + b, 0);
   const totalRe = series.retrans.reduce((a, b) => a + b, 0);
   const G = S.io;
