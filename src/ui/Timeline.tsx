@@ -5,7 +5,7 @@
  * attempts reached the other capture point.
  */
 import { formatTimestamp } from '../core/decode/text';
-import { useEffect, useRef, type JSX, type ReactNode, type RefObject } from 'react';
+import { Fragment, useEffect, useRef, type JSX, type ReactNode, type RefObject } from 'react';
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
@@ -17,6 +17,7 @@ import { strings } from './i18n';
 import { Marker, STATE_COLOR, Swatch } from './palette';
 import { timelineFindings, timelineOf, type FindingTimeline } from '../core/analysis/timeline';
 import { useApp } from './store';
+import { drawnAttempts } from './drawn';
 
 interface Point {
   x: number;
@@ -179,16 +180,27 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
   // A second lane when the analysis compared the two captures (they share traffic).
   const twoLanes = report.captures.length === 2 && f.delivered !== undefined;
   const first = f.attemptList[0]!.ts;
-  const pts: Point[] = f.attemptList.map((a, i) => ({
-    x: a.offsetSec,
-    y: 1,
-    kind: 'attempt',
-    attempt: a,
-    index: i,
-    findingKind: f.kind,
-  }));
+  // A flood's thousand attempts would be a thousand markers and table rows (and seconds of
+  // main-thread render): draw the first MAX_DRAWN_ATTEMPTS - 1 and the last.
+  const drawn = drawnAttempts(f.attemptList.length);
+  const pts: Point[] = drawn
+    .map((i) => ({
+      a: f.attemptList[i]!,
+      i,
+    }))
+    .map(({ a, i }) => ({
+      x: a.offsetSec,
+      y: 1,
+      kind: 'attempt',
+      attempt: a,
+      index: i,
+      findingKind: f.kind,
+    }));
   const other: Point[] = twoLanes
-    ? f.attemptList.map((a, i) => ({ x: a.offsetSec, y: 0, kind: 'other', attempt: a, index: i, findingKind: f.kind }))
+    ? drawn.map((i) => {
+        const a = f.attemptList[i]!;
+        return { x: a.offsetSec, y: 0, kind: 'other', attempt: a, index: i, findingKind: f.kind };
+      })
     : [];
   const answer: Point[] = story
     ? // Drawn just above (or below, for the other capture) the lane so it never hides an attempt.
@@ -395,28 +407,39 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
           </tr>
         </thead>
         <tbody>
-          {f.attemptList.map((a, i) => (
-            <tr key={i}>
-              <td>{i + 1}</td>
-              <td>
-                <button className="link" onClick={() => void selectFrame(f.capture, a.frame, { kind: f.kind })}>
-                  {a.frame}
-                </button>
-              </td>
-              <td className="num">{a.offsetSec.toFixed(3)}</td>
-              <td>
-                <Swatch state={a.outerChecksum} /> {S.states[a.outerChecksum]}
-                {a.outerChecksum === 'bad' && (
-                  <span className="muted">
-                    {' '}
-                    {hex(a.outerStored)} → {hex(a.outerComputed)}
-                  </span>
+          {drawn
+            .map((i) => ({ a: f.attemptList[i]!, i }))
+            .map(({ a, i }) => (
+              <Fragment key={i}>
+                {i === drawn[drawn.length - 1] && i > drawn.length - 1 && (
+                  <tr className="more">
+                    <td colSpan={twoLanes ? 6 : 5} className="muted" data-testid="more-attempts">
+                      {S.moreAttempts(f.attemptList.length - drawn.length, f.attemptList.length)}
+                    </td>
+                  </tr>
                 )}
-              </td>
-              <td>{S.states[a.innerChecksum] ?? a.innerChecksum}</td>
-              {twoLanes && <td>{a.delivered ? `✓ ${S.frame} ${a.otherFrame}` : `✗ ${S.lost}`}</td>}
-            </tr>
-          ))}
+                <tr>
+                  <td>{i + 1}</td>
+                  <td>
+                    <button className="link" onClick={() => void selectFrame(f.capture, a.frame, { kind: f.kind })}>
+                      {a.frame}
+                    </button>
+                  </td>
+                  <td className="num">{a.offsetSec.toFixed(3)}</td>
+                  <td>
+                    <Swatch state={a.outerChecksum} /> {S.states[a.outerChecksum]}
+                    {a.outerChecksum === 'bad' && (
+                      <span className="muted">
+                        {' '}
+                        {hex(a.outerStored)} → {hex(a.outerComputed)}
+                      </span>
+                    )}
+                  </td>
+                  <td>{S.states[a.innerChecksum] ?? a.innerChecksum}</td>
+                  {twoLanes && <td>{a.delivered ? `✓ ${S.frame} ${a.otherFrame}` : `✗ ${S.lost}`}</td>}
+                </tr>
+              </Fragment>
+            ))}
         </tbody>
       </table>
     </section>
