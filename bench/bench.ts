@@ -3,9 +3,10 @@
  * and VXLAN traffic (>= 256 MiB), beside `tcpdump -nn -vv -r` on the same file (tcpdump also
  * validates checksums at -vv). Speed targets are checked here, not by timed unit tests.
  *
- *   npm run bench [-- --mib 256] [--keep]
- *   npm run bench -- --browser [--gib 4]       the app in Chromium: drop to diagnosis, peak
- *                                              browser memory, main-thread long tasks
+ *   npm run bench [-- --mib 256] [--gib 4] [--keep] [--no-browser]
+ *                                              the CLI beside tcpdump and the one-pass limit, then
+ *                                              the app in Chromium on a 4 GiB capture (bench/browser.ts)
+ *   npm run bench -- --browser [--gib 4]       the browser part alone
  *   npm run bench -- --hostile [--only NAME]   the worst cases of bench/hostile.ts, full size:
  *                                              time, peak memory and what each report says
  */
@@ -100,3 +101,9 @@ check(sum.secs / ours.secs >= 0.4, `>= 40 % of the one-pass sum: ${((100 * sum.s
 if (Number.isFinite(ours.rssMiB)) check(ours.rssMiB <= 256, `peak RSS <= 256 MiB: ${ours.rssMiB.toFixed(0)} MiB`);
 if (Number.isFinite(start)) check(start <= 0.15, `start-up on a small capture <= 0.15 s: ${start.toFixed(3)} s`);
 if (!keep) unlinkSync(file);
+
+// The browser's targets, in the same run (Chromium from Debian; --no-browser skips them).
+if (!args.includes('--no-browser')) {
+  if (existsSync('/usr/bin/chromium')) await (await import('./browser')).runBrowser(args);
+  else process.stdout.write('\nbrowser targets: skipped (no /usr/bin/chromium)\n');
+}
