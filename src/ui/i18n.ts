@@ -102,7 +102,7 @@ const en = {
   apply: 'Apply',
   offsetCol: 's after the first',
   moreAttempts: (n: number, total: number) =>
-    `… ${n.toLocaleString('en')} more attempts, not drawn (${total.toLocaleString('en')} in all; the finding lists their frames)`,
+    `… ${fmtInt(n, 'en')} more attempts, not drawn (${fmtInt(total, 'en')} in all; the finding lists their frames)`,
   swapSides: 'Swap sides',
   ignoredFiles: (names: string[]) =>
     `Two capture points are compared at a time, so ${names.length === 1 ? 'this file was' : `these ${names.length} files were`} left out: ${names.join(', ')}. To compare one of them, drop it together with one other file.`,
@@ -291,7 +291,7 @@ const zh: Strings = {
   apply: '应用',
   offsetCol: '距首个（秒）',
   moreAttempts: (n: number, total: number) =>
-    `… 另有 ${n.toLocaleString('zh-CN')} 次尝试未画出（共 ${total.toLocaleString('zh-CN')} 次；帧号见对应发现）`,
+    `… 另有 ${fmtInt(n, 'zh')} 次尝试未画出（共 ${fmtInt(total, 'zh')} 次；帧号见对应发现）`,
   swapSides: '交换两端',
   ignoredFiles: (names: string[]) =>
     `一次只比较两个抓包点，以下 ${names.length} 个文件未分析：${names.join('、')}。如需比较其中某个文件，请把它和另一个文件一起拖入。`,
