@@ -36,6 +36,9 @@ export async function buildCli() {
     logLevel: 'warning',
   });
   copyFileSync(join(ROOT, 'scripts/cli-loader.cjs'), CLI_BUNDLE);
+  // The loader has no source map (the bundle has its own); one left by an older build would
+  // describe code that is no longer there.
+  rmSync(`${CLI_BUNDLE}.map`, { force: true });
   chmodSync(CLI_BUNDLE, 0o755);
   // A stale cache would be rejected anyway; make the new one from a run that compiles the
   // analysis path (reader, decoders, rules, report) as a real run does.
