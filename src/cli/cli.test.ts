@@ -30,6 +30,28 @@ describe('analyze CLI', () => {
     expect(join(ROOT, pkg.bin['pcap-doctor'])).toBe(bin);
   });
 
+  it('the bin reads a named pipe (process substitution) as the source does', async () => {
+    // The bin runs the bundle in a vm.Script, where a dynamic import() throws: a pipe's stream
+    // support must be loaded without one.
+    const { ensureCli } = (await import('../../scripts/build-cli.mjs')) as { ensureCli: () => Promise<string> };
+    const bin = await ensureCli();
+    const fifo = join(tmp, 'bin-pipe.pcap');
+    spawnSync('mkfifo', [fifo]);
+    const child = spawn(process.execPath, [bin, '--json', fifo], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (err += b));
+    // The writer is a process of its own (a blocking open would hang the test if the bin never
+    // opened the pipe); it is killed once the bin is done.
+    const writer = spawn('sh', ['-c', `cat '${eth0}' > '${fifo}'`], { stdio: 'ignore' });
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    writer.kill();
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(out).diagnosis.cause).toBe('vxlan-checksum-drop');
+  });
+
   it('starts from a V8 code cache that this Node accepts (no compile at start-up)', async () => {
     const { ensureCli } = (await import('../../scripts/build-cli.mjs')) as { ensureCli: () => Promise<string> };
     const dir = dirname(await ensureCli());

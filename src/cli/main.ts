@@ -113,10 +113,12 @@ process.on('SIGINT', () => {
  * streams, not through the file thread pool, where a read blocked on an idle pipe would keep the
  * process from ever exiting; `node:net` is loaded only then (it costs ~6 ms of start-up).
  */
-async function open(f: string, st: Stats | null): Promise<AsyncIterable<Uint8Array>> {
+function open(f: string, st: Stats | null): AsyncIterable<Uint8Array> {
   if (f === '-') return process.stdin;
   if (st!.isFile()) return fileChunks(openSync(f, 'r'));
-  const { Socket } = await import('node:net');
+  // Loaded here, synchronously: the bin runs the bundle in a vm.Script (the code-cached loader),
+  // where a dynamic import() has no loader to call and throws.
+  const { Socket } = process.getBuiltinModule('node:net');
   return new Socket({ fd: openSync(f, 'r'), readable: true, writable: false });
 }
 
@@ -197,7 +199,7 @@ async function main(): Promise<number> {
       const st = f === '-' ? null : statSync(f);
       if (st?.isDirectory()) throw new Error('is a directory');
       if (st?.isFile()) size = st.size;
-      source = await open(f, st);
+      source = open(f, st);
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
       process.stderr.write(`analyze: cannot read ${f}: ${why}\n`);
