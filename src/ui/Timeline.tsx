@@ -183,19 +183,10 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
   // A flood's thousand attempts would be a thousand markers and table rows (and seconds of
   // main-thread render): draw the first MAX_DRAWN_ATTEMPTS - 1 and the last.
   const drawn = drawnAttempts(f.attemptList.length);
-  const pts: Point[] = drawn
-    .map((i) => ({
-      a: f.attemptList[i]!,
-      i,
-    }))
-    .map(({ a, i }) => ({
-      x: a.offsetSec,
-      y: 1,
-      kind: 'attempt',
-      attempt: a,
-      index: i,
-      findingKind: f.kind,
-    }));
+  const pts: Point[] = drawn.map((i) => {
+    const a = f.attemptList[i]!;
+    return { x: a.offsetSec, y: 1, kind: 'attempt', attempt: a, index: i, findingKind: f.kind };
+  });
   const other: Point[] = twoLanes
     ? drawn.map((i) => {
         const a = f.attemptList[i]!;
@@ -407,9 +398,9 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
           </tr>
         </thead>
         <tbody>
-          {drawn
-            .map((i) => ({ a: f.attemptList[i]!, i }))
-            .map(({ a, i }) => (
+          {drawn.map((i) => {
+            const a = f.attemptList[i]!;
+            return (
               <Fragment key={i}>
                 {i === drawn[drawn.length - 1] && i > drawn.length - 1 && (
                   <tr className="more">
@@ -439,7 +430,8 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
                   {twoLanes && <td>{a.delivered ? `✓ ${S.frame} ${a.otherFrame}` : `✗ ${S.lost}`}</td>}
                 </tr>
               </Fragment>
-            ))}
+            );
+          })}
         </tbody>
       </table>
     </section>

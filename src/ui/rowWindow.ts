@@ -17,6 +17,13 @@
 /** Tallest scrollable content used: under every browser's element height limit. */
 export const MAX_SCROLL_PX = 8_000_000;
 
+/** The list's real height, the scrollable height, and real pixels per scrolled pixel. */
+function scale(count: number, rowH: number, viewport: number): { real: number; height: number; ratio: number } {
+  const real = count * rowH;
+  const height = Math.min(real, MAX_SCROLL_PX);
+  return { real, height, ratio: real > height && height > viewport ? (real - viewport) / (height - viewport) : 1 };
+}
+
 /** What to render: rows `first..last` (inclusive), row i at `top(i)` in the scrolled content. */
 export interface RowWindow {
   first: number;
@@ -31,9 +38,7 @@ export interface RowWindow {
 
 /** The rows visible at `scrollTop` in a viewport `viewport` px tall, plus `overscan` each side. */
 export function rowWindow(count: number, rowH: number, scrollTop: number, viewport: number, overscan: number): RowWindow {
-  const real = count * rowH;
-  const height = Math.min(real, MAX_SCROLL_PX);
-  const ratio = real > height && height > viewport ? (real - viewport) / (height - viewport) : 1;
+  const { real, height, ratio } = scale(count, rowH, viewport);
   const offset = Math.max(0, Math.min(Math.max(0, real - viewport), scrollTop * ratio));
   const first = Math.max(0, Math.floor(offset / rowH) - overscan);
   const last = Math.min(count - 1, Math.ceil((offset + viewport) / rowH) + overscan);
@@ -48,9 +53,7 @@ export function rowTop(w: RowWindow, i: number, rowH: number, scrollTop: number)
 
 /** The scrollTop that centres row `i` (clamped to the content). */
 export function scrollTopFor(count: number, rowH: number, viewport: number, i: number): number {
-  const real = count * rowH;
-  const height = Math.min(real, MAX_SCROLL_PX);
-  const ratio = real > height && height > viewport ? (real - viewport) / (height - viewport) : 1;
+  const { real, ratio } = scale(count, rowH, viewport);
   const offset = Math.max(0, Math.min(real - viewport, i * rowH - viewport / 2 + rowH / 2));
   return offset / ratio;
 }
