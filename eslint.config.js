@@ -38,7 +38,7 @@ export default tseslint.config(
           patterns: [
             { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src/core is pure: no React.' },
             { group: ['comlink'], message: 'src/core is pure: Comlink belongs in workers/.' },
-            { group: ['zustand', 'recharts', '@tanstack/*'], message: 'src/core is pure: UI libraries belong in src/ui.' },
+            { group: ['zustand', '@tanstack/*'], message: 'src/core is pure: UI libraries belong in src/ui.' },
             { group: nodeBuiltins, message: 'src/core runs in a worker too: no Node built-ins.' },
             {
               group: ['**/ui/**', '**/cli/**', '**/workers/**', '../../workers/*'],
@@ -67,7 +67,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['react', 'react-dom', 'zustand', 'recharts', '**/ui/**'],
+              group: ['react', 'react-dom', 'zustand', '**/ui/**'],
               message: 'workers/ is glue over the core: no UI.',
             },
             { group: nodeBuiltins, message: 'workers/ runs in the browser.' },

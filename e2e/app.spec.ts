@@ -220,28 +220,6 @@ test('screenshots of the result view in both themes and languages', async ({ pag
   await page.screenshot({ path: join(ART, 'landing.png') });
 });
 
-test('the landing page warms the charts up while idle and leaves nothing behind', async ({ page }) => {
-  await page.goto('/');
-  // Count chart roots as they come and go (the warm-up lives for two frames).
-  await page.evaluate(() => {
-    const w = window as unknown as { charts: number };
-    w.charts = 0;
-    new MutationObserver((list) => {
-      for (const m of list)
-        m.addedNodes.forEach((n) => {
-          if (n instanceof HTMLElement && n.getAttribute('aria-hidden') === 'true' && n.inert) w.charts++;
-        });
-    }).observe(document.body, { childList: true });
-  });
-  await expect.poll(() => page.evaluate(() => (window as unknown as { charts: number }).charts), { timeout: 10_000 }).toBe(1);
-  await expect(page.locator('.recharts-wrapper')).toHaveCount(0);
-  // (Recharts keeps one hidden span of its own in the body for measuring text: not ours.)
-  await expect(page.locator('body > [inert]')).toHaveCount(0);
-  // The page works as before.
-  await page.getByTestId('sample').click();
-  await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
-});
-
 test('keyboard: open the picker with Enter, move through packets with the arrow keys', async ({ page }) => {
   await page.goto('/');
   // Listen first: Playwright turns on file-chooser interception asynchronously when a listener

@@ -63,7 +63,7 @@ test.describe('first screen at 1440 x 900', () => {
           const b = (await marks.nth(i).boundingBox())!;
           xs.push(b.x + b.width / 2);
         }
-        const axis = (await page.getByTestId('timeline-chart').locator('.recharts-yAxis').boundingBox())!;
+        const axis = (await page.getByTestId('timeline-chart').locator('.y-axis').boundingBox())!;
         expect(xs[0]! - 8, 'the 0 s marker clears the y axis').toBeGreaterThan(axis.x + axis.width);
         for (let i = 1; i < 7; i++) expect(xs[i]! - xs[i - 1]!, `markers ${i} and ${i + 1} apart`).toBeGreaterThanOrEqual(18);
         // The remedies follow, collapsible.

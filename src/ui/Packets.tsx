@@ -98,8 +98,10 @@ export function PacketList(): JSX.Element {
   useEffect(() => {
     const el = parent.current;
     if (!el) return;
-    setViewport(el.clientHeight || 400);
-    if (typeof ResizeObserver === 'undefined') return;
+    // Not el.clientHeight here: right after the mount commit that forces a layout of the whole
+    // page (the list, the IO graph and the connections, just added) inside this task. The
+    // observer's first report comes after the browser's own layout, where the read is free.
+    if (typeof ResizeObserver === 'undefined') return setViewport(el.clientHeight || 400);
     const ro = new ResizeObserver(() => setViewport(el.clientHeight || 400));
     ro.observe(el);
     return () => ro.disconnect();

@@ -5,10 +5,9 @@
  * attempts reached the other capture point.
  */
 import { formatTimestamp } from '../core/decode/text';
-import { Fragment, useEffect, useRef, type JSX, type ReactNode, type RefObject } from 'react';
+import { Fragment, useCallback, useEffect, useRef, type JSX, type ReactNode, type RefObject } from 'react';
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Attempt, FindingOf, Report } from '../core/report';
 
 type SynRetryFinding = FindingOf<'syn-retry'>;
@@ -18,6 +17,8 @@ import { Marker, STATE_COLOR, Swatch } from './palette';
 import { timelineFindings, timelineOf, type FindingTimeline } from '../core/analysis/timeline';
 import { useApp } from './store';
 import { drawnAttempts } from './drawn';
+import { BottomAxis, useBoxWidth, VLine } from './chart';
+import { linearScale, sqrtScale, type Scale } from './scale';
 
 interface Point {
   x: number;
@@ -36,22 +37,27 @@ function estimateWidth(): number {
 }
 
 /**
- * The time axis is a square-root scale: a backoff ladder (0, 1, 3, 7 ... 63 s) or a run of
- * retransmissions doubling from 0.2 s gets room for its first steps, which a linear axis piles
- * onto each other and onto the axis. Padding keeps the 0 s marker off the axis line.
+ * The time axis is a square-root scale (scale.ts): a backoff ladder (0, 1, 3, 7 ... 63 s) or a
+ * run of retransmissions doubling from 0.2 s gets room for its first steps, which a linear axis
+ * piles onto each other and onto the axis. Its top and labelled ticks for the latest event `maxX`.
  */
-function SQRT_AXIS(maxX: number): {
-  scale: 'sqrt';
-  ticks: number[];
-  interval: 0;
-  padding: { left: number; right: number };
-} {
+export function timeAxis(maxX: number): { top: number; ticks: number[] } {
   const top = Math.ceil(maxX * 1.05 + 0.5);
   const ticks = [0, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 240, 600, 1200, 3600].filter((t) => t <= top);
   // Keep about six labels: the small steps matter only when the whole chart is short.
-  const keep = ticks.length > 7 ? ticks.filter((t) => t === 0 || t >= top / 60) : ticks;
-  // interval 0: the ticks are chosen here, so Recharts need not measure their labels in the DOM.
-  return { scale: 'sqrt', ticks: keep, interval: 0, padding: { left: 14, right: 6 } };
+  return { top, ticks: ticks.length > 7 ? ticks.filter((t) => t === 0 || t >= top / 60) : ticks };
+}
+
+/** Where a timeline chart draws: its two scales and the plot's edges, in SVG pixels. */
+interface Plot {
+  x: Scale;
+  y: Scale;
+  /** The time axis' last second: marks past it are not drawn. */
+  xMax: number;
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
 }
 
 /** A marker in the right half of the chart gets its tooltip on its left. */
@@ -93,51 +99,62 @@ function FocusTip(): JSX.Element | null {
 
 /**
  * The frame both timeline charts share: the box (its tooltip layer), a chart drawn at an
- * estimated size in the first commit (so the markers exist at once) and then resized, the grid,
- * the square-root time axis and the lane axis. `children` are the chart's own series and lines.
+ * estimated width in the first commit (so the markers exist at once) and then at the box's
+ * width, the lane grid, the square-root time axis and the lane axis. `children` draws the chart's
+ * own marks and lines on the plot it is given.
  */
 function ChartFrame({
   twoLanes,
   maxX,
   xLabel,
-  box,
+  boxRef,
   children,
 }: {
   twoLanes: boolean;
   maxX: number;
   xLabel: string;
-  box: RefObject<HTMLDivElement | null>;
-  children: ReactNode;
+  boxRef: RefObject<HTMLDivElement | null>;
+  children: (plot: Plot) => ReactNode;
 }): JSX.Element {
   const height = twoLanes ? 220 : 170;
+  const [width, observe] = useBoxWidth(estimateWidth());
+  // The caller's ref (tooltips are placed in the box) and the width observer, on one element.
+  const ref = useCallback(
+    (el: HTMLDivElement | null) => {
+      boxRef.current = el;
+      return observe(el);
+    },
+    [boxRef, observe],
+  );
+  // Room on the left for the lane names (A, B); under the plot for tick labels and the title.
+  const left = twoLanes ? 30 : 12;
+  const right = Math.max(left + 60, width - 24);
+  const top = 18;
+  const bottom = height - 50;
+  const axis = timeAxis(maxX);
+  // 14 px of padding keeps the 0 s marker clear of the lane axis.
+  const x = sqrtScale(axis.top, left + 14, right - 6);
+  const y = linearScale(twoLanes ? -0.6 : 0.4, 1.6, bottom, top);
+  const lanes = twoLanes ? [1, 0] : [1];
   return (
-    <div className="chart" style={{ height }} data-testid="timeline-chart" ref={box}>
+    <div className="chart" style={{ height }} data-testid="timeline-chart" ref={ref}>
       <FocusTip />
-      <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: estimateWidth(), height }}>
-        <ScatterChart margin={{ top: 18, right: 24, bottom: 28, left: twoLanes ? 90 : 12 }}>
-          <CartesianGrid stroke="var(--grid)" vertical={false} />
-          <XAxis
-            type="number"
-            dataKey="x"
-            domain={[0, Math.ceil(maxX * 1.05 + 0.5)]}
-            {...SQRT_AXIS(maxX)}
-            stroke="var(--muted)"
-            tick={{ fill: 'var(--muted)', fontSize: 12 }}
-            label={{ value: xLabel, position: 'insideBottom', offset: -16, fill: 'var(--muted)', fontSize: 12 }}
-          />
-          <YAxis
-            type="number"
-            dataKey="y"
-            domain={twoLanes ? [-0.6, 1.6] : [0.4, 1.6]}
-            ticks={twoLanes ? [0, 1] : [1]}
-            tickFormatter={(v: number) => (twoLanes ? (v === 1 ? 'A' : 'B') : '')}
-            width={twoLanes ? 20 : 1}
-            stroke="var(--muted)"
-            tick={{ fill: 'var(--muted)', fontSize: 12 }}
-          />
-          {children}
-        </ScatterChart>
-      </ResponsiveContainer>
+      <svg width={width} height={height} className="chart-svg">
+        {lanes.map((v) => (
+          <line key={v} x1={left} x2={right} y1={y(v)} y2={y(v)} stroke="var(--grid)" />
+        ))}
+        <g className="axis y-axis" fill="var(--muted)" fontSize={12}>
+          <line x1={left} x2={left} y1={top} y2={bottom} stroke="var(--muted)" />
+          {twoLanes &&
+            lanes.map((v) => (
+              <text key={v} x={left - 8} y={y(v) + 4} textAnchor="end">
+                {v === 1 ? 'A' : 'B'}
+              </text>
+            ))}
+        </g>
+        <BottomAxis x={x} ticks={axis.ticks} y={bottom} left={left} right={right} format={(t) => `${t}`} title={xLabel} />
+        {children({ x, y, xMax: axis.top, top, bottom, left, right })}
+      </svg>
     </div>
   );
 }
@@ -210,9 +227,9 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
   );
   const names = report.captures.map((c) => c.file);
 
-  const shape = (props: unknown): JSX.Element => {
-    const p = props as { cx: number; cy: number; payload: Point };
+  const shape = (p: { cx: number; cy: number; payload: Point }): JSX.Element => {
     const a = p.payload.attempt;
+    const tip = () => showTip(chartBox.current, p.cx, p.cy, tooltip(p.payload));
     if (p.payload.kind === 'answer') {
       const r = 9;
       const star = Array.from({ length: 10 }, (_, k) => {
@@ -221,14 +238,25 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
         return `${p.cx + rr * Math.cos(ang)},${p.cy + rr * Math.sin(ang)}`;
       }).join(' ');
       return (
-        <g data-testid="answer-marker" data-offset-sec={p.payload.x.toFixed(6)} data-lane={p.payload.y > 0.5 ? 0 : 1}>
+        <g
+          data-testid="answer-marker"
+          data-offset-sec={p.payload.x.toFixed(6)}
+          data-lane={p.payload.y > 0.5 ? 0 : 1}
+          onMouseEnter={tip}
+          onMouseLeave={hideTip}
+        >
           <polygon points={star} fill="var(--c-answer)" stroke="var(--bg)" strokeWidth={1} />
         </g>
       );
     }
     if (p.payload.kind === 'other') {
       return (
-        <g data-testid="other-lane-marker" data-delivered={a?.delivered ? 'true' : 'false'}>
+        <g
+          data-testid="other-lane-marker"
+          data-delivered={a?.delivered ? 'true' : 'false'}
+          onMouseEnter={tip}
+          onMouseLeave={hideTip}
+        >
           {a?.delivered ? (
             // Not a checksum-state shape (the legend's diamond means "good checksum"): a ring with a dot.
             <g>
@@ -253,8 +281,10 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
         role="button"
         aria-label={`${S.attempt} ${p.payload.index + 1}: +${a!.offsetSec.toFixed(3)} s, ${S.outer} ${S.states[a!.outerChecksum]}, ${S.frame} ${a!.frame}`}
         onClick={() => void selectFrame(f.capture, a!.frame, { kind: f.kind })}
-        onFocus={() => showTip(chartBox.current, p.cx, p.cy, tooltip({ active: true, payload: [{ payload: p.payload }] }))}
+        onFocus={tip}
         onBlur={hideTip}
+        onMouseEnter={tip}
+        onMouseLeave={hideTip}
         onKeyDown={(e) => {
           if (e.key === 'Enter' || e.key === ' ') {
             e.preventDefault();
@@ -267,9 +297,7 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
     );
   };
 
-  const tooltip = ({ active, payload }: { active?: boolean; payload?: readonly { payload?: unknown }[] }) => {
-    const p = active ? (payload?.[0]?.payload as Point | undefined) : undefined;
-    if (!p) return null;
+  const tooltip = (p: Point) => {
     if (p.kind === 'answer' && f.kind === 'syn-retry') {
       return (
         <div className="tip">
@@ -315,33 +343,39 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
         {picker}
       </div>
       <p className="finding-title">{f.title}</p>
-      <ChartFrame twoLanes={twoLanes} maxX={maxX} xLabel={S.offset} box={chartBox}>
-        {gaveUp !== null && (
-          <ReferenceLine
-            x={gaveUp}
-            stroke="var(--c-bad)"
-            strokeWidth={2}
-            label={{
-              value: `ETIMEDOUT ${Math.round(gaveUp)}s`,
-              position: 'insideTopRight',
-              fill: 'var(--c-bad)',
-              fontSize: 11,
-            }}
-          />
+      <ChartFrame twoLanes={twoLanes} maxX={maxX} xLabel={S.offset} boxRef={chartBox}>
+        {(plot) => (
+          <>
+            {gaveUp !== null && (
+              <VLine
+                x={plot.x(gaveUp)}
+                top={plot.top}
+                bottom={plot.bottom}
+                color="var(--c-bad)"
+                width={2}
+                label={`ETIMEDOUT ${Math.round(gaveUp)}s`}
+                labelAt="inside"
+              />
+            )}
+            {expected
+              .filter((x) => x <= plot.xMax)
+              .map((x) => (
+                <VLine
+                  key={x}
+                  x={plot.x(x)}
+                  top={plot.top}
+                  bottom={plot.bottom}
+                  color="var(--muted)"
+                  dashed
+                  label={`${x}s`}
+                  labelAt="top"
+                />
+              ))}
+            {[...pts, ...answer, ...other].map((p, i) => (
+              <Fragment key={i}>{shape({ cx: plot.x(p.x), cy: plot.y(p.y), payload: p })}</Fragment>
+            ))}
+          </>
         )}
-        {expected.map((x) => (
-          <ReferenceLine
-            key={x}
-            x={x}
-            stroke="var(--muted)"
-            strokeDasharray="4 4"
-            label={{ value: `${x}s`, position: 'top', fill: 'var(--muted)', fontSize: 11 }}
-          />
-        ))}
-        <Tooltip content={tooltip} cursor={false} isAnimationActive={false} />
-        <Scatter data={pts} shape={shape} isAnimationActive={false} />
-        {answer.length > 0 && <Scatter data={answer} shape={shape} isAnimationActive={false} />}
-        {other.length > 0 && <Scatter data={other} shape={shape} isAnimationActive={false} />}
       </ChartFrame>
       {twoLanes && (
         <p className="lanes muted">
@@ -473,8 +507,7 @@ function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline;
   const laneName = (i: number) => S.storyLane(t.kind, i, report.captures[capOf(i)]?.file ?? '');
   // Points have no Recharts tooltip: their own, on focus and on hover, says what the label says.
   const chartBox = useRef<HTMLDivElement>(null);
-  const shape = (props: unknown): JSX.Element => {
-    const { cx, cy, payload: p } = props as { cx: number; cy: number; payload: StoryPoint };
+  const shape = ({ cx, cy, payload: p }: { cx: number; cy: number; payload: StoryPoint }): JSX.Element => {
     const open = () => void selectFrame(capOf(p.lane), p.frame, { kind: t.kind });
     const label = `${S.events[p.kind]} ${p.label}: +${p.x.toFixed(3)} s, ${S.frame} ${p.frame}`;
     const show = () => showTip(chartBox.current, cx, cy, <div className="tip">{label}</div>);
@@ -524,22 +557,26 @@ function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline;
         {picker}
       </div>
       <p className="finding-title">{t.title}</p>
-      <ChartFrame twoLanes={twoLanes} maxX={maxX} xLabel={S.storyOffset} box={chartBox}>
-        {ends.map((p, i) => (
-          <ReferenceLine
-            key={i}
-            x={p.offsetSec}
-            stroke="var(--c-bad)"
-            strokeWidth={2}
-            label={{
-              value: `${p.label || S.events.end} ${p.offsetSec.toFixed(1)}s`,
-              position: 'insideTopRight',
-              fill: 'var(--c-bad)',
-              fontSize: 11,
-            }}
-          />
-        ))}
-        <Scatter data={pts} shape={shape} isAnimationActive={false} />
+      <ChartFrame twoLanes={twoLanes} maxX={maxX} xLabel={S.storyOffset} boxRef={chartBox}>
+        {(plot) => (
+          <>
+            {ends.map((p, i) => (
+              <VLine
+                key={i}
+                x={plot.x(p.offsetSec)}
+                top={plot.top}
+                bottom={plot.bottom}
+                color="var(--c-bad)"
+                width={2}
+                label={`${p.label || S.events.end} ${p.offsetSec.toFixed(1)}s`}
+                labelAt="inside"
+              />
+            ))}
+            {pts.map((p, i) => (
+              <Fragment key={i}>{shape({ cx: plot.x(p.x), cy: plot.y(p.y), payload: p })}</Fragment>
+            ))}
+          </>
+        )}
       </ChartFrame>
       {twoLanes && (
         <p className="lanes muted">

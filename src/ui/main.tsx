@@ -5,20 +5,12 @@ import './styles.css';
 import { registerSW } from 'virtual:pwa-register';
 import { bridge, useApp } from './store';
 import { warmIntl } from './i18n';
-import { warmCharts } from './warm';
 
 // Start the analysis worker while the browser is idle, so that dropping a file does not pay for
 // creating it on the main thread (a long task of tens of milliseconds on slow machines).
 const warm = () => {
   void bridge.api;
   warmIntl();
-  // The charts in a later idle period (each warm-up is a task of its own), and only while the
-  // landing page shows: once a capture is being read, the result's render is near anyway.
-  const charts = () => {
-    if (useApp.getState().phase === 'idle' && !useApp.getState().reports) warmCharts();
-  };
-  if ('requestIdleCallback' in window) requestIdleCallback(charts, { timeout: 3000 });
-  else setTimeout(charts, 300);
 };
 if ('requestIdleCallback' in window) requestIdleCallback(warm, { timeout: 2000 });
 else setTimeout(warm, 500);
