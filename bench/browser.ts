@@ -7,7 +7,13 @@
  *   - main-thread long tasks (a `longtask` PerformanceObserver) from the drop to the full result,
  *     split into those while the worker decodes and those while the result renders;
  *   - peak browser memory: the proportional set size (PSS, shared pages counted once) of every
- *     Chromium process, sampled every 250 ms.
+ *     Chromium process, sampled every 250 ms;
+ *   - the sample's first result on a freshly loaded page, `--loads N` times (default 10): the
+ *     main-thread tasks over 50 ms from the drop to the rendered result.
+ *
+ * Nothing polls the page while it renders: Playwright's `waitFor` checks visibility, which forces
+ * a layout of whatever the app has just added, inside a task of its own. A MutationObserver
+ * notes when the result's parts appear, and Node reads those notes.
  *
  * It builds the app when dist/ is missing, serves it with `vite preview` on port 4179, and
  * deletes the capture afterwards unless --keep.
@@ -57,9 +63,72 @@ function treePssKiB(root: number, skip: number): number {
   return kib;
 }
 
+type Browser = Awaited<ReturnType<typeof chromium.launch>>;
+type Page = Awaited<ReturnType<Browser['newPage']>>;
+
+/** The test ids whose first appearance is noted, in the order a result renders them. */
+const PARTS = ['diagnosis', 'io-graph', 'packet-row'] as const;
+
+/**
+ * Start watching `page`: long tasks and the first appearance of each of {@link PARTS}, as
+ * `performance.now()` times in `window.bench`.
+ */
+async function watch(page: Page): Promise<number> {
+  return page.evaluate((parts) => {
+    const w = window as unknown as { bench: { lt: [number, number][]; seen: Record<string, number> } };
+    w.bench = { lt: [], seen: {} };
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => w.bench.lt.push([e.startTime, e.duration]))).observe({
+      type: 'longtask',
+    });
+    new MutationObserver(() => {
+      for (const id of parts)
+        if (!(id in w.bench.seen) && document.querySelector(`[data-testid="${id}"]`)) w.bench.seen[id] = performance.now();
+    }).observe(document.body, { childList: true, subtree: true });
+    return performance.now();
+  }, PARTS);
+}
+
+/** Wait (reading a variable once per `every` ms, no layout) until every part has appeared; their times. */
+async function rendered(
+  page: Page,
+  timeout: number,
+  every: number,
+): Promise<{ lt: [number, number][]; seen: Record<string, number> }> {
+  await page.waitForFunction(
+    (parts) => {
+      const seen = (window as unknown as { bench: { seen: Record<string, number> } }).bench.seen;
+      return parts.every((id) => id in seen);
+    },
+    PARTS,
+    { timeout, polling: every },
+  );
+  // The result's last stages and their layout, then read the notes.
+  await new Promise((r) => setTimeout(r, 1500));
+  return page.evaluate(() => (window as unknown as { bench: { lt: [number, number][]; seen: Record<string, number> } }).bench);
+}
+
+/** The sample's first result on `loads` freshly loaded pages: the tasks over 50 ms in each. */
+async function sampleRuns(browser: Browser, loads: number): Promise<number[][]> {
+  const sample = join(new URL('..', import.meta.url).pathname, 'public/samples/tke-63s-sender-eth0.pcap');
+  const runs: number[][] = [];
+  for (let i = 0; i < loads; i++) {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`http://127.0.0.1:${PORT}/`);
+    await page.getByTestId('sample').waitFor();
+    await page.waitForTimeout(2500);
+    await watch(page);
+    await page.getByTestId('file-input').setInputFiles(sample);
+    const { lt } = await rendered(page, 30_000, 500);
+    runs.push(lt.map(([, d]) => Math.round(d)).filter((d) => d > 50));
+    await page.close();
+  }
+  return runs;
+}
+
 export async function runBrowser(args: string[]): Promise<void> {
   const gib = Number(args[args.indexOf('--gib') + 1] ?? 4) || 4;
   const keep = args.includes('--keep');
+  const loads = Number(args[args.indexOf('--loads') + 1] ?? 10) || 10;
   const root = join(new URL('..', import.meta.url).pathname);
   const file = join(root, 'bench/out', `mixed-${gib}gib.pcap`);
   if (!existsSync(file) || statSync(file).size < gib * 2 ** 30) {
@@ -96,28 +165,16 @@ export async function runBrowser(args: string[]): Promise<void> {
     await page.getByTestId('sample').waitFor();
     // Let the landing page settle (fonts, service worker, Intl warm-up) before the clock starts.
     await page.waitForTimeout(2000);
-    await page.evaluate(() => {
-      const w = window as unknown as { lt: [number, number][] };
-      w.lt = [];
-      new PerformanceObserver((l) => l.getEntries().forEach((e) => w.lt.push([e.startTime, e.duration]))).observe({
-        type: 'longtask',
-      });
-    });
     const baseKiB = browserKiB();
     peakKiB = baseKiB;
-    const t0 = await page.evaluate(() => performance.now());
-    const wall0 = Date.now();
+    const t0 = await watch(page);
     await page.getByTestId('file-input').setInputFiles(file);
-    await page.getByTestId('diagnosis').waitFor({ timeout: 600_000 });
-    const tDiag = await page.evaluate(() => performance.now());
-    const wallDiag = Date.now();
-    await page.getByTestId('packet-row').first().waitFor();
-    await page.getByTestId('io-graph').waitFor();
-    await page.waitForTimeout(1500);
-    const lt = await page.evaluate(() => (window as unknown as { lt: [number, number][] }).lt);
+    const { lt, seen } = await rendered(page, 600_000, 100);
+    const tDiag = seen.diagnosis!;
     const max = (x: [number, number][]) => Math.max(0, ...x.map(([, d]) => d));
     const over = lt.filter(([, d]) => d > 50).map(([st, d]) => `${d.toFixed(0)} ms at +${((st - t0) / 1000).toFixed(1)} s`);
-    const toDiag = (wallDiag - wall0) / 1000;
+    // From the page's clock: the drop (setting the input) to the diagnosis in the DOM.
+    const toDiag = (tDiag - t0) / 1000;
     const size = statSync(file).size;
     const peakMiB = peakKiB / 1024;
     process.stdout.write(
@@ -127,11 +184,20 @@ export async function runBrowser(args: string[]): Promise<void> {
         `  main-thread long tasks       ${lt.length} from the drop to the full result (diagnosis at +${((tDiag - t0) / 1000).toFixed(1)} s)\n` +
         `  over 50 ms                   ${over.length ? over.join('; ') : 'none'}\n`,
     );
+    await page.close();
+    const sample = await sampleRuns(browser, loads);
+    const worst = Math.max(0, ...sample.flat());
+    process.stdout.write(
+      `\nChromium, the 16-packet sample, first result on a fresh page, ${loads} loads:\n` +
+        `  loads with a task over 50 ms ${sample.filter((r) => r.length).length} of ${loads}` +
+        `${worst ? ` (${sample.flat().join(', ')} ms)` : ''}\n`,
+    );
     const check = (ok: boolean, what: string) => process.stdout.write(`${ok ? 'PASS' : 'MISS'}  ${what}\n`);
     process.stdout.write('\ntargets (issue 12, browser):\n');
     check(toDiag <= 10, `drop to diagnosis <= 10 s: ${toDiag.toFixed(1)} s`);
     check(peakMiB <= 1024, `peak browser memory <= 1 GiB: ${peakMiB.toFixed(0)} MiB`);
-    check(max(lt) <= 50, `no main-thread task over 50 ms: longest ${max(lt).toFixed(0)} ms`);
+    check(max(lt) <= 50, `no main-thread task over 50 ms (${(size / 2 ** 30).toFixed(0)} GiB): longest ${max(lt).toFixed(0)} ms`);
+    check(worst <= 50, `no main-thread task over 50 ms (sample, ${loads} loads): longest ${worst || 'under 50'} ms`);
   } finally {
     clearInterval(sampler);
     await browser.close();

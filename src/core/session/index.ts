@@ -21,6 +21,7 @@ import { makeRow, type Row } from './rows';
 import { buildShare, rebuildShared, type SharePreview } from './share';
 import { blobReader, PacketStore } from './store';
 import { exportCapture } from './export';
+import { bilingual } from './bilingual';
 
 export type { Row, SharePreview };
 
@@ -144,7 +145,7 @@ export class Session {
       for (const st of this.stores) st.trim();
       this.analyzer = analyzer;
       this.swapped = false;
-      this.reports = { en: analyzer.finish('en'), zh: analyzer.finish('zh') };
+      this.reports = bilingual(analyzer.finish('en'), analyzer.finish('zh'));
       this.tables = this.stores.map((_, i) => analyzer.conversations(i));
       this.series = this.stores.map((_, i) => analyzer.ioSeries(i));
       return { ok: true, reports: this.reports, packets: this.stores.map((s) => s.n), elapsedMs: Date.now() - t0 };
@@ -160,7 +161,7 @@ export class Session {
   swapSides(): Record<Lang, Report> | null {
     if (!this.analyzer || this.stores.length !== 2) return null;
     this.swapped = !this.swapped;
-    this.reports = { en: this.analyzer.finish('en', this.swapped), zh: this.analyzer.finish('zh', this.swapped) };
+    this.reports = bilingual(this.analyzer.finish('en', this.swapped), this.analyzer.finish('zh', this.swapped));
     return this.reports;
   }
 
