@@ -13,7 +13,9 @@ export type {
   PacketView,
   RawFrame,
   Row,
+  SharedInfo,
   SharePreview,
+  Swapped,
 } from '../src/core/session';
 export type { ConnRow, ConversationTable, DnsRow } from '../src/core/analysis/conversations';
 export type { IoSeries } from '../src/core/analysis/series';

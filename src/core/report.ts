@@ -141,6 +141,11 @@ export interface FindingBase {
   title: string;
   capture: number;
   frames: number[];
+  /**
+   * Only in the page's view of a report (session/view.ts), never in the JSON report: the full
+   * length of each per-attempt list that the view cut down to the attempts the timeline draws.
+   */
+  trimmed?: Partial<Record<'attemptList' | 'answers' | 'expectedOffsets', number>>;
 }
 
 export type Ladder = 'linux-exponential' | 'linux-linear' | 'other';

@@ -121,15 +121,9 @@ export function SharedBanner(): JSX.Element | null {
   const report = useReport();
   const S = strings(lang);
   if (!shared || !report) return null;
-  // Verify, not trust: the re-analysis must reach the same cause with the same attempts.
-  const primary = report.findings[report.diagnosis.primaryFinding];
-  const mine =
-    primary && (primary.kind === 'syn-retry' || primary.kind === 'dns-unanswered')
-      ? primary.attemptList.map((a) => a.outerChecksum)
-      : [];
-  const same =
-    shared.claim.cause === report.diagnosis.cause &&
-    (shared.truncated || (mine.length === shared.claim.attempts && mine.join() === shared.claim.outer.join()));
+  // Verify, not trust: the worker checked the re-analysis against the sender's claim (the same
+  // cause with the same attempts) on the full report; the page's view has its attempt lists cut.
+  const same = shared.matches;
   return (
     <div
       className={`banner ${same ? 'ok' : 'warn'}`}

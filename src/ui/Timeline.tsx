@@ -16,7 +16,7 @@ import { strings } from './i18n';
 import { Marker, STATE_COLOR, Swatch } from './palette';
 import { timelineFindings, timelineOf, type FindingTimeline } from '../core/analysis/timeline';
 import { useApp } from './store';
-import { drawnAttempts } from './drawn';
+import { drawnEntries, fullLength } from '../core/session/view';
 import { BottomAxis, useBoxWidth, VLine } from './chart';
 import { linearScale, sqrtScale, type Scale } from './scale';
 
@@ -199,16 +199,19 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
   const first = f.attemptList[0]!.ts;
   // A flood's thousand attempts would be a thousand markers and table rows (and seconds of
   // main-thread render): draw the first MAX_DRAWN_ATTEMPTS - 1 and the last.
-  const drawn = drawnAttempts(f.attemptList.length);
-  const pts: Point[] = drawn.map((i) => {
-    const a = f.attemptList[i]!;
-    return { x: a.offsetSec, y: 1, kind: 'attempt', attempt: a, index: i, findingKind: f.kind };
-  });
+  // The page's report holds only these (session/view.ts); `total` is how many there were.
+  const total = fullLength(f, 'attemptList');
+  const drawn = drawnEntries(f.attemptList, total);
+  const pts: Point[] = drawn.map(({ index, item: a }) => ({
+    x: a.offsetSec,
+    y: 1,
+    kind: 'attempt',
+    attempt: a,
+    index,
+    findingKind: f.kind,
+  }));
   const other: Point[] = twoLanes
-    ? drawn.map((i) => {
-        const a = f.attemptList[i]!;
-        return { x: a.offsetSec, y: 0, kind: 'other', attempt: a, index: i, findingKind: f.kind };
-      })
+    ? drawn.map(({ index, item: a }) => ({ x: a.offsetSec, y: 0, kind: 'other', attempt: a, index, findingKind: f.kind }))
     : [];
   const answer: Point[] = story
     ? // Drawn just above (or below, for the other capture) the lane so it never hides an attempt.
@@ -432,14 +435,13 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
           </tr>
         </thead>
         <tbody>
-          {drawn.map((i) => {
-            const a = f.attemptList[i]!;
+          {drawn.map(({ index: i, item: a }, k) => {
             return (
               <Fragment key={i}>
-                {i === drawn[drawn.length - 1] && i > drawn.length - 1 && (
+                {k === drawn.length - 1 && i > k && (
                   <tr className="more">
                     <td colSpan={twoLanes ? 6 : 5} className="muted" data-testid="more-attempts">
-                      {S.moreAttempts(f.attemptList.length - drawn.length, f.attemptList.length)}
+                      {S.moreAttempts(total - drawn.length, total)}
                     </td>
                   </tr>
                 )}

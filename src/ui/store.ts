@@ -254,8 +254,8 @@ export const useApp = create<AppState>((set, get) => ({
   },
 
   async swapSides() {
-    const reports = await bridge.api.swapSides();
-    if (reports) set({ reports, finding: 0 });
+    const res = await bridge.api.swapSides();
+    if (res) set({ reports: res.reports, shared: res.shared ?? null, finding: 0 });
   },
 
   async showCapture(capture) {

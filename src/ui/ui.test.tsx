@@ -11,6 +11,9 @@ import { dnsQuery, ether, ipv4, udpDatagram } from '../../test/helpers/build';
 import { writePcap } from '../core/capture/writer';
 import { INCIDENT_BUDGET } from '../core/share/permalink';
 import { CAPTURES } from '../../test/helpers/corpus';
+import { flood } from '../../test/helpers/flood';
+import { MAX_DRAWN_ATTEMPTS } from '../core/session/view';
+import { strings } from './i18n';
 
 const api = new AnalysisApi();
 const cancel = vi.fn();
@@ -247,6 +250,35 @@ describe('components', () => {
     expect(screen.getByTestId('diagnosis').textContent).toMatch(/诊断/);
     await act(async () => fireEvent.click(screen.getByTestId('theme')));
     expect(document.documentElement.dataset.theme).toBe('dark');
+  });
+
+  it("draws a flood's timeline from the cut view: the first attempts, the last, and how many were left out", async () => {
+    await useApp.getState().open([{ kind: 'bytes', name: 'flood.pcap', bytes: flood(300) }]);
+    const r = useApp.getState().reports!.en;
+    const syn = r.findings.find((f) => f.kind === 'syn-retry')!;
+    // The page received only the drawn attempts (session/view.ts).
+    expect(syn.trimmed).toEqual({ attemptList: 300, answers: 300 });
+    act(() => useApp.getState().selectFinding(r.findings.indexOf(syn)));
+    render(<App />);
+    await waitFor(() => expect(document.querySelector('table.attempts')).not.toBeNull());
+    const table = document.querySelector('table.attempts')!;
+    const numbers = [...table.querySelectorAll('tbody tr:not(.more) td:first-child')].map((td) => td.textContent);
+    expect(numbers).toHaveLength(MAX_DRAWN_ATTEMPTS);
+    expect(numbers.slice(0, 3)).toEqual(['1', '2', '3']);
+    expect(numbers.slice(-2)).toEqual([String(MAX_DRAWN_ATTEMPTS - 1), '300']);
+    expect(screen.getByTestId('more-attempts').textContent).toBe(strings('en').moreAttempts(300 - MAX_DRAWN_ATTEMPTS, 300));
+    // The last row is the last attempt's own frame (3 packets a second: SYN, SYN-ACK, query).
+    expect(table.querySelector('tbody tr:last-child td:nth-child(2)')!.textContent).toBe(String(3 * 299 + 1));
+    const markers = document.querySelectorAll('[data-testid="syn-attempt"][data-kind="syn"]');
+    expect(markers).toHaveLength(MAX_DRAWN_ATTEMPTS);
+    expect(markers[markers.length - 1]!.getAttribute('aria-label')).toMatch(/^Attempt 300: \+299\.000 s/);
+  });
+
+  it('says how many attempts were left out, in both languages', () => {
+    expect(strings('en').moreAttempts(1017, 1081)).toBe(
+      '… 1,017 more attempts, not drawn (1,081 in all; the finding lists their frames)',
+    );
+    expect(strings('zh').moreAttempts(1017, 1081)).toBe('… 另有 1,017 次尝试未画出（共 1,081 次；帧号见对应发现）');
   });
 
   it('the error view says what and where, in both languages', async () => {

@@ -18,23 +18,44 @@ import type { Lang } from '../analysis/i18n';
 import type { Report } from '../report';
 import type { SharedResult } from '../share/permalink';
 import { makeRow, type Row } from './rows';
-import { buildShare, rebuildShared, type SharePreview } from './share';
+import { buildShare, claimHolds, rebuildShared, type SharePreview } from './share';
 import { blobReader, PacketStore } from './store';
 import { exportCapture } from './export';
 import { bilingual } from './bilingual';
+import { viewReports } from './view';
 
 export type { Row, SharePreview };
 
 /** Where a capture comes from: a dropped File, or bytes (a fetched sample, a pasted buffer). */
 export type CaptureSource = { kind: 'file'; file: File } | { kind: 'bytes'; bytes: Uint8Array; name: string };
 
+/** What the page knows of a result opened from a permalink. */
+export interface SharedInfo {
+  anonymised: boolean;
+  truncated: boolean;
+  claim: SharedResult['claim'];
+  packets: number;
+  /** The re-analysis reached the sender's claim (checked on the full report: see `claimHolds`). */
+  matches: boolean;
+}
+
 export interface AnalyzeOk {
   ok: true;
+  /**
+   * Both languages' reports as the page shows them: each finding's per-attempt lists cut to the
+   * attempts the timeline draws (see `viewReports`). The session keeps the full reports.
+   */
   reports: Record<Lang, Report>;
   packets: number[];
   elapsedMs: number;
   /** Set when the result was opened from a permalink. */
-  shared?: { anonymised: boolean; truncated: boolean; claim: SharedResult['claim']; packets: number };
+  shared?: SharedInfo;
+}
+
+/** The result of swapping the two capture points' sides. */
+export interface Swapped {
+  reports: Record<Lang, Report>;
+  shared?: SharedInfo;
 }
 
 export interface Fail {
@@ -107,6 +128,8 @@ export class Session {
   private tables: (ConversationTable | null)[] = [];
   private series: (IoSeries | null)[] = [];
   private frameMaps: number[][] | null = null;
+  /** The link a result was opened from, to check its claim again after a swap. */
+  private link: Omit<SharedInfo, 'matches'> | null = null;
 
   /** Analyse one or two captures. `onProgress` may be a Comlink proxy: called at most every 100 ms. */
   async analyze(
@@ -116,6 +139,7 @@ export class Session {
   ): Promise<AnalyzeOk | Fail> {
     const t0 = Date.now();
     this.analyzer = null;
+    this.link = null;
     // Uncompressed files are read back with Blob.slice(); compressed or in-memory sources keep
     // their packet bytes in the session.
     this.stores = await Promise.all(
@@ -148,7 +172,7 @@ export class Session {
       this.reports = bilingual(analyzer.finish('en'), analyzer.finish('zh'));
       this.tables = this.stores.map((_, i) => analyzer.conversations(i));
       this.series = this.stores.map((_, i) => analyzer.ioSeries(i));
-      return { ok: true, reports: this.reports, packets: this.stores.map((s) => s.n), elapsedMs: Date.now() - t0 };
+      return { ok: true, reports: viewReports(this.reports), packets: this.stores.map((s) => s.n), elapsedMs: Date.now() - t0 };
     } catch (e) {
       return { ok: false, error: toCoreError(e) };
     }
@@ -158,11 +182,18 @@ export class Session {
    * Swap the two capture points' inferred sides (client and server, which one is upstream) and
    * diagnose again: for when the traffic misled the inference. Calling it again swaps back.
    */
-  swapSides(): Record<Lang, Report> | null {
+  swapSides(): Swapped | null {
     if (!this.analyzer || this.stores.length !== 2) return null;
     this.swapped = !this.swapped;
     this.reports = bilingual(this.analyzer.finish('en', this.swapped), this.analyzer.finish('zh', this.swapped));
-    return this.reports;
+    const shared = this.sharedInfo();
+    return { reports: viewReports(this.reports), ...(shared && { shared }) };
+  }
+
+  /** The permalink's facts with its claim checked against the current full report. */
+  private sharedInfo(): SharedInfo | undefined {
+    if (!this.link || !this.reports) return undefined;
+    return { ...this.link, matches: claimHolds(this.reports.en, this.link.claim, this.link.truncated) };
   }
 
   private dissect(store: PacketStore, i: number, b: Uint8Array | null): Dissection | null {
@@ -343,7 +374,8 @@ export class Session {
     const res = await this.analyze(rebuilt.sources, { frameNumbers: rebuilt.frameMaps }, onProgress);
     if (!res.ok) return res;
     const sr = rebuilt.result;
-    res.shared = { anonymised: sr.anonymised, truncated: sr.truncated, claim: sr.claim, packets: sr.packets.length };
+    this.link = { anonymised: sr.anonymised, truncated: sr.truncated, claim: sr.claim, packets: sr.packets.length };
+    res.shared = this.sharedInfo();
     return res;
   }
 

@@ -13,7 +13,14 @@ import type { CoreError } from '../errors';
 import type { Report } from '../report';
 import { AddressMapper, anonymiseFrame } from '../share/anonymise';
 import { evidenceFrames, hasAttempts } from '../share/evidence';
-import { decodePermalink, encodePermalink, INCIDENT_BUDGET, type SharedPacket, type SharedResult } from '../share/permalink';
+import {
+  decodePermalink,
+  encodePermalink,
+  INCIDENT_BUDGET,
+  type Claim,
+  type SharedPacket,
+  type SharedResult,
+} from '../share/permalink';
 import type { CaptureSource, RawFrame } from './index';
 
 /** Packets a link may carry at most (the decoder accepts up to 512). */
@@ -131,18 +138,11 @@ export async function buildShare(
       packets.push({ capture, frame, linkType: raw.linkType, origLen: raw.origLen, ts: raw.ts, bytes });
       preview.push({ capture, frame, summary: summarize(dissector.dissect(bytes, raw.linkType, raw.origLen)) });
     }
-    const primary = r.findings[r.diagnosis.primaryFinding];
-    const retry = hasAttempts(primary) ? primary : null;
     const value = await encodePermalink({
       anonymised: anonymise,
       truncated: pick.length < total,
       captures: names.map((s, i) => (anonymise ? `capture-${i + 1}.pcap` : s)),
-      claim: {
-        cause: r.diagnosis.cause,
-        attempts: retry ? retry.attemptList.length : 0,
-        outer: retry ? retry.attemptList.map((a) => a.outerChecksum) : [],
-        delaySec: retry && 'delaySec' in retry ? retry.delaySec : null,
-      },
+      claim: claimOf(r),
       packets,
     });
     if (value.length + LINK_PREFIX <= INCIDENT_BUDGET || groups.length <= 2) {
@@ -152,6 +152,30 @@ export async function buildShare(
     const keep = Math.max(2, Math.floor(groups.length * 0.7));
     groups = [...groups.slice(0, Math.ceil(keep / 2)), ...groups.slice(groups.length - Math.floor(keep / 2))];
   }
+}
+
+/** What a link says about its result: the cause, and the primary finding's attempts. */
+export function claimOf(r: Report): Claim {
+  const primary = r.findings[r.diagnosis.primaryFinding];
+  const retry = hasAttempts(primary) ? primary : null;
+  return {
+    cause: r.diagnosis.cause,
+    attempts: retry ? retry.attemptList.length : 0,
+    outer: retry ? retry.attemptList.map((a) => a.outerChecksum) : [],
+    delaySec: retry && 'delaySec' in retry ? retry.delaySec : null,
+  };
+}
+
+/**
+ * Verify, not trust: whether the re-analysis of a link's packets reached the sender's claim, the
+ * same cause and, unless the link was cut down to fit, the same attempts with the same outer
+ * checksums. Run on the full report (a page's view has its attempt lists cut).
+ */
+export function claimHolds(r: Report, claim: Claim, truncated: boolean): boolean {
+  const mine = claimOf(r);
+  return (
+    mine.cause === claim.cause && (truncated || (mine.attempts === claim.attempts && mine.outer.join() === claim.outer.join()))
+  );
 }
 
 /** A decoded link as capture sources (pcap, or pcapng when link types differ) and frame maps. */

@@ -21,7 +21,7 @@ describe('swapSides', () => {
     expect(before.diagnosis.cause).toBe('synack-lost');
     expect(before.sidesSwapped).toBeUndefined();
 
-    const swapped = s.swapSides()!;
+    const swapped = s.swapSides()!.reports;
     expect(swapped.en.sidesSwapped).toBe(true);
     expect(swapped.en.captures.map((c) => c.side)).toEqual(['server', 'client']);
     expect(swapped.zh.captures.map((c) => c.side)).toEqual(['server', 'client']);
@@ -30,7 +30,27 @@ describe('swapSides', () => {
     expect(JSON.stringify(swapped.en.diagnosis)).not.toBe(JSON.stringify(before.diagnosis));
 
     const back = s.swapSides()!;
-    expect(back.en).toEqual(before);
+    expect(back.reports.en).toEqual(before);
+    expect(back.shared).toBeUndefined();
+  });
+
+  it("a shared result's claim is checked again after a swap", async () => {
+    const s = new Session();
+    const res = await s.analyze([src('synack-lost-client-eth0.pcap'), src('synack-lost-server-eth0.pcap')], {});
+    if (!res.ok) throw new Error('analysis failed');
+    const link = await s.share(false);
+    if (!('value' in link)) throw new Error(link.error.message);
+    const r = new Session();
+    const opened = await r.openShared(link.value);
+    if (!opened.ok) throw new Error(opened.error.message);
+    expect(opened.shared!.matches).toBe(true);
+    const swapped = r.swapSides()!;
+    expect(swapped.shared).toMatchObject({ claim: opened.shared!.claim, packets: opened.shared!.packets });
+    // Swapped, the loss point moves but the cause stays synack-lost: the claim (cause and
+    // attempts) still holds. (claimHolds' own tests cover a claim that fails.)
+    expect(swapped.reports.en.diagnosis.cause).toBe('synack-lost');
+    expect(swapped.shared!.matches).toBe(true);
+    expect(r.swapSides()!.shared!.matches).toBe(true);
   });
 
   it('one capture: nothing to swap', async () => {

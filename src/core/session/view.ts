@@ -1,0 +1,103 @@
+/**
+ * The page's view of a report: the report with every per-attempt list cut down to what the
+ * timeline draws. The page draws at most {@link MAX_DRAWN_ATTEMPTS} attempts of a finding (a
+ * flood's thousand markers and table rows would cost seconds of render and show nothing more),
+ * yet it used to receive them all: at 4 GiB, 128 findings of ~840 attempts each, over 100,000
+ * objects, made the structured clone that hands the result to the page one 222 ms main-thread
+ * task. The session keeps the full reports (for permalinks) and the command line never sees a
+ * view: the JSON report contract keeps its full lists.
+ *
+ *     full:   attemptList [a0 a1 a2 … a62 a63 … a838 a839]   (840)
+ *     view:   attemptList [a0 a1 a2 … a62 a839]              (64), trimmed.attemptList = 840
+ *
+ * Only lists whose entries line up with attempts are cut: `attemptList`, `answers` (the server's
+ * answers, one per SYN-ACK seen) and `expectedOffsets` (one per attempt for DNS; a SYN ladder's is
+ * short and stays whole). Frame lists stay whole: they are plain numbers, cheap to clone, and the
+ * packet list marks every frame of a finding.
+ */
+import type { Lang } from '../analysis/i18n';
+import type { Finding, FindingBase, Report } from '../report';
+
+/**
+ * How many of a finding's attempts the timeline draws (markers and table rows). A SYN flood or a
+ * synthetic capture can hold a thousand attempts of one connection: drawing them all costs
+ * seconds of main-thread render and shows nothing more than the first few dozen and the last.
+ */
+export const MAX_DRAWN_ATTEMPTS = 64;
+
+/** Indexes of the attempts to draw: all of them, or the first MAX - 1 and the last. */
+export function drawnAttempts(count: number, max = MAX_DRAWN_ATTEMPTS): number[] {
+  const out: number[] = [];
+  if (count <= max) {
+    for (let i = 0; i < count; i++) out.push(i);
+    return out;
+  }
+  for (let i = 0; i < max - 1; i++) out.push(i);
+  out.push(count - 1);
+  return out;
+}
+
+/** The lists a view cuts, all indexed by attempt. */
+export type TrimmedList = keyof NonNullable<FindingBase['trimmed']>;
+export const TRIMMED_LISTS: readonly TrimmedList[] = ['attemptList', 'answers', 'expectedOffsets'];
+
+/**
+ * The drawn entries of a finding's list with their indexes in the full list, whether `list` is
+ * the full list (a report) or already cut (a view, where `total` is its full length).
+ */
+export function drawnEntries<T>(list: readonly T[], total = list.length): { index: number; item: T }[] {
+  const cut = total > list.length;
+  return drawnAttempts(total).map((index, k) => ({ index, item: list[cut ? k : index]! }));
+}
+
+/** Full length of one of a finding's lists, in a report or in a view. */
+export function fullLength(f: Finding, key: TrimmedList): number {
+  const total = f.trimmed?.[key];
+  if (total !== undefined) return total;
+  const list = (f as unknown as Record<string, unknown>)[key];
+  return Array.isArray(list) ? list.length : 0;
+}
+
+/**
+ * Both languages' views. The Chinese report points at the English one's arrays where they are the
+ * same (see `bilingual`), and so do its cut lists: the clone still carries each once.
+ */
+export function viewReports(reports: Record<Lang, Report>): Record<Lang, Report> {
+  const cut = new Map<readonly unknown[], unknown[]>();
+  const out = {} as Record<Lang, Report>;
+  for (const lang of Object.keys(reports) as Lang[]) out[lang] = viewReport(reports[lang], cut);
+  return out;
+}
+
+/** One report's view: a new report object; the findings left whole are the same objects. */
+export function viewReport(r: Report, cut = new Map<readonly unknown[], unknown[]>()): Report {
+  let findings: Finding[] | null = null;
+  r.findings.forEach((f, i) => {
+    const g = viewFinding(f, cut);
+    if (g === f) return;
+    findings ??= r.findings.slice();
+    findings[i] = g;
+  });
+  return findings ? { ...r, findings } : r;
+}
+
+function viewFinding(f: Finding, cut: Map<readonly unknown[], unknown[]>): Finding {
+  const src = f as unknown as Record<string, unknown>;
+  let copy: Record<string, unknown> | null = null;
+  const trimmed: Partial<Record<TrimmedList, number>> = {};
+  for (const key of TRIMMED_LISTS) {
+    const list = src[key];
+    if (!Array.isArray(list) || list.length <= MAX_DRAWN_ATTEMPTS) continue;
+    let short = cut.get(list);
+    if (!short) {
+      short = drawnAttempts(list.length).map((i) => list[i] as unknown);
+      cut.set(list, short);
+    }
+    copy ??= { ...src };
+    copy[key] = short;
+    trimmed[key] = list.length;
+  }
+  if (!copy) return f;
+  copy.trimmed = trimmed;
+  return copy as unknown as Finding;
+}
