@@ -1,5 +1,5 @@
 /** Findings list, per-layer checksum table (outer vs inner) and capture facts. */
-import type { JSX } from 'react';
+import { useState, type JSX } from 'react';
 import type { CheckLayer, Report, StatusCounts } from '../core/report';
 import { useShallow } from 'zustand/react/shallow';
 import { fmtInt, strings } from './i18n';
@@ -9,8 +9,22 @@ import { FrameChips } from './FrameChips';
 import { useApp } from './store';
 import { CHECK_LAYER_NAME } from '../core/decode/layers';
 
-/** Findings listed on screen (the JSON report keeps all of them). */
+/**
+ * Findings listed at first. A flood's report holds a hundred or more (64 SYN retries, 64 DNS
+ * queries): each is a row of eight frame buttons, and laying out 130 of them was the longest task
+ * of a 1 GiB result (65 ms). The rest are one click away.
+ */
+export const FIRST_LISTED = 20;
+/** Findings listed at most, expanded (the JSON report keeps all of them). */
 const MAX_LISTED = 200;
+
+/** Indexes of the findings to list: the first `limit`, and the current one wherever it is. */
+export function listedFindings(count: number, limit: number, current: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < Math.min(count, limit); i++) out.push(i);
+  if (current >= limit && current < count) out.push(current);
+  return out;
+}
 const STATUSES: (keyof StatusCounts)[] = ['good', 'bad', 'zero', 'partial', 'unverified'];
 const LAYERS: CheckLayer[] = ['ipv4', 'udp', 'tcp', 'icmp', 'icmpv6'];
 
@@ -19,39 +33,63 @@ export function Findings({ report }: { report: Report }): JSX.Element {
     useShallow((s) => ({ lang: s.lang, selectFinding: s.selectFinding, selectFrame: s.selectFrame, finding: s.finding })),
   );
   const S = strings(lang);
+  const [expanded, setExpanded] = useState(false);
+  const total = report.findings.length;
+  const limit = expanded ? MAX_LISTED : FIRST_LISTED;
+  const listed = listedFindings(total, limit, finding);
+  const hidden = Math.min(total, MAX_LISTED) - Math.min(total, FIRST_LISTED);
   return (
     <section className="panel findings" aria-label={S.findings}>
       <h2>
-        {S.findings} <span className="count">{report.findings.length}</span>
+        {S.findings} <span className="count">{total}</span>
       </h2>
-      <ul>
-        {report.findings.slice(0, MAX_LISTED).map((f, i) => (
-          <li key={i} className={`sev-${f.severity}${i === finding ? ' current' : ''}`} data-testid="finding" data-kind={f.kind}>
-            <span className={`sev-dot sev-${f.severity}`} role="img" aria-label={f.severity} />
-            <span className="kind">
-              {S.kinds[f.kind] ?? f.kind}
-              {report.captures.length > 1 && ` · ${report.captures[f.capture]?.file}`}
-            </span>
-            {f.kind === 'syn-retry' || f.kind === 'dns-unanswered' ? (
-              <button className="link" onClick={() => selectFinding(i)}>
-                {f.title}
-              </button>
-            ) : (
-              <span>{f.title}</span>
-            )}
-            <span className="frames">
-              <FrameChips
-                frames={f.frames.slice(0, 8)}
-                small
-                label={`${S.kinds[f.kind] ?? f.kind}: ${S.frames}`}
-                onPick={(n) => void selectFrame(f.capture, n, { kind: f.kind })}
-              />
-              {f.frames.length > 8 && <span className="muted">+{f.frames.length - 8}</span>}
-            </span>
-          </li>
-        ))}
+      <ul id="findings-list">
+        {listed.map((i) => {
+          const f = report.findings[i]!;
+          return (
+            <li
+              key={i}
+              className={`sev-${f.severity}${i === finding ? ' current' : ''}`}
+              data-testid="finding"
+              data-kind={f.kind}
+            >
+              <span className={`sev-dot sev-${f.severity}`} role="img" aria-label={f.severity} />
+              <span className="kind">
+                {S.kinds[f.kind] ?? f.kind}
+                {report.captures.length > 1 && ` · ${report.captures[f.capture]?.file}`}
+              </span>
+              {f.kind === 'syn-retry' || f.kind === 'dns-unanswered' ? (
+                <button className="link" onClick={() => selectFinding(i)}>
+                  {f.title}
+                </button>
+              ) : (
+                <span>{f.title}</span>
+              )}
+              <span className="frames">
+                <FrameChips
+                  frames={f.frames.slice(0, 8)}
+                  small
+                  label={`${S.kinds[f.kind] ?? f.kind}: ${S.frames}`}
+                  onPick={(n) => void selectFrame(f.capture, n, { kind: f.kind })}
+                />
+                {f.frames.length > 8 && <span className="muted">+{f.frames.length - 8}</span>}
+              </span>
+            </li>
+          );
+        })}
       </ul>
-      {report.findings.length > MAX_LISTED && <p className="muted">+{report.findings.length - MAX_LISTED}</p>}
+      {hidden > 0 && (
+        <button
+          className="link"
+          aria-expanded={expanded}
+          aria-controls="findings-list"
+          data-testid="more-findings"
+          onClick={() => setExpanded((x) => !x)}
+        >
+          {expanded ? S.fewerFindings : S.moreFindings(hidden)}
+        </button>
+      )}
+      {total > MAX_LISTED && expanded && <p className="muted">+{total - MAX_LISTED}</p>}
     </section>
   );
 }

@@ -159,7 +159,11 @@ function ChartFrame({
   );
 }
 
-export function Timeline({ report }: { report: Report }): JSX.Element {
+/**
+ * The timeline panel. `table` false leaves out the table under the chart: the result view mounts
+ * it one frame after the chart (a flood's 64 rows were most of that first frame's layout).
+ */
+export function Timeline({ report, table = true }: { report: Report; table?: boolean }): JSX.Element {
   const { lang, finding, selectFinding, selectFrame } = useApp(
     useShallow((s) => ({ lang: s.lang, finding: s.finding, selectFinding: s.selectFinding, selectFrame: s.selectFrame })),
   );
@@ -187,7 +191,7 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
     );
   if (cur.kind !== 'syn-retry' && cur.kind !== 'dns-unanswered') {
     const t = timelineOf(report, shown);
-    return t ? <StoryChart report={report} t={t} picker={picker} /> : <></>;
+    return t ? <StoryChart report={report} t={t} picker={picker} table={table} /> : <></>;
   }
   const f: SynRetryFinding | DnsFinding = cur;
   // Every SYN-ACK (the server retrying its answer when they are lost on the way back), at both
@@ -422,54 +426,56 @@ export function Timeline({ report }: { report: Report }): JSX.Element {
           </span>
         )}
       </div>
-      <table className="attempts">
-        <caption className="sr-only">{S.timeline}</caption>
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>{S.frame}</th>
-            <th>{S.offsetCol}</th>
-            <th>{S.outer}</th>
-            <th>{S.inner}</th>
-            {twoLanes && <th>{S.delivered}</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {drawn.map(({ index: i, item: a }, k) => {
-            return (
-              <Fragment key={i}>
-                {k === drawn.length - 1 && i > k && (
-                  <tr className="more">
-                    <td colSpan={twoLanes ? 6 : 5} className="muted" data-testid="more-attempts">
-                      {S.moreAttempts(total - drawn.length, total)}
+      {table && (
+        <table className="attempts">
+          <caption className="sr-only">{S.timeline}</caption>
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{S.frame}</th>
+              <th>{S.offsetCol}</th>
+              <th>{S.outer}</th>
+              <th>{S.inner}</th>
+              {twoLanes && <th>{S.delivered}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {drawn.map(({ index: i, item: a }, k) => {
+              return (
+                <Fragment key={i}>
+                  {k === drawn.length - 1 && i > k && (
+                    <tr className="more">
+                      <td colSpan={twoLanes ? 6 : 5} className="muted" data-testid="more-attempts">
+                        {S.moreAttempts(total - drawn.length, total)}
+                      </td>
+                    </tr>
+                  )}
+                  <tr>
+                    <td>{i + 1}</td>
+                    <td>
+                      <button className="link" onClick={() => void selectFrame(f.capture, a.frame, { kind: f.kind })}>
+                        {a.frame}
+                      </button>
                     </td>
+                    <td className="num">{a.offsetSec.toFixed(3)}</td>
+                    <td>
+                      <Swatch state={a.outerChecksum} /> {S.states[a.outerChecksum]}
+                      {a.outerChecksum === 'bad' && (
+                        <span className="muted">
+                          {' '}
+                          {hex(a.outerStored)} → {hex(a.outerComputed)}
+                        </span>
+                      )}
+                    </td>
+                    <td>{S.states[a.innerChecksum] ?? a.innerChecksum}</td>
+                    {twoLanes && <td>{a.delivered ? `✓ ${S.frame} ${a.otherFrame}` : `✗ ${S.lost}`}</td>}
                   </tr>
-                )}
-                <tr>
-                  <td>{i + 1}</td>
-                  <td>
-                    <button className="link" onClick={() => void selectFrame(f.capture, a.frame, { kind: f.kind })}>
-                      {a.frame}
-                    </button>
-                  </td>
-                  <td className="num">{a.offsetSec.toFixed(3)}</td>
-                  <td>
-                    <Swatch state={a.outerChecksum} /> {S.states[a.outerChecksum]}
-                    {a.outerChecksum === 'bad' && (
-                      <span className="muted">
-                        {' '}
-                        {hex(a.outerStored)} → {hex(a.outerComputed)}
-                      </span>
-                    )}
-                  </td>
-                  <td>{S.states[a.innerChecksum] ?? a.innerChecksum}</td>
-                  {twoLanes && <td>{a.delivered ? `✓ ${S.frame} ${a.otherFrame}` : `✗ ${S.lost}`}</td>}
-                </tr>
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
@@ -489,7 +495,17 @@ interface StoryPoint {
  * answers as stars, retransmissions as squares labelled with their size, the end (give-up, the
  * receiver closing) as a line. Lane 1 is the other capture, or DNS's parallel query.
  */
-function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline; picker: JSX.Element | null }): JSX.Element {
+function StoryChart({
+  report,
+  t,
+  picker,
+  table,
+}: {
+  report: Report;
+  t: FindingTimeline;
+  picker: JSX.Element | null;
+  table: boolean;
+}): JSX.Element {
   const { lang, selectFrame } = useApp(useShallow((s) => ({ lang: s.lang, selectFrame: s.selectFrame })));
   const S = strings(lang);
   const twoLanes = t.points.some((p) => p.lane === 1);
@@ -585,37 +601,39 @@ function StoryChart({ report, t, picker }: { report: Report; t: FindingTimeline;
           A = {laneName(0)} · B = {laneName(1)}
         </p>
       )}
-      <table className="attempts">
-        <caption className="sr-only">{S.timeline}</caption>
-        <thead>
-          <tr>
-            <th>{S.offsetCol}</th>
-            <th>{S.frame}</th>
-            <th>{S.event}</th>
-            {twoLanes && <th>{S.captures}</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((p, i) => (
-            <tr key={i} data-testid="story-row" data-kind={p.kind}>
-              <td className="num">{Math.max(0, p.offsetSec).toFixed(3)}</td>
-              <td>
-                {p.frame > 0 ? (
-                  <button className="link" onClick={() => void selectFrame(capOf(p.lane), p.frame, { kind: t.kind })}>
-                    {p.frame}
-                  </button>
-                ) : (
-                  '–'
-                )}
-              </td>
-              <td>
-                {S.events[p.kind]} {S.states[p.label] ?? p.label}
-              </td>
-              {twoLanes && <td>{p.lane === 0 ? 'A' : 'B'}</td>}
+      {table && (
+        <table className="attempts">
+          <caption className="sr-only">{S.timeline}</caption>
+          <thead>
+            <tr>
+              <th>{S.offsetCol}</th>
+              <th>{S.frame}</th>
+              <th>{S.event}</th>
+              {twoLanes && <th>{S.captures}</th>}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((p, i) => (
+              <tr key={i} data-testid="story-row" data-kind={p.kind}>
+                <td className="num">{Math.max(0, p.offsetSec).toFixed(3)}</td>
+                <td>
+                  {p.frame > 0 ? (
+                    <button className="link" onClick={() => void selectFrame(capOf(p.lane), p.frame, { kind: t.kind })}>
+                      {p.frame}
+                    </button>
+                  ) : (
+                    '–'
+                  )}
+                </td>
+                <td>
+                  {S.events[p.kind]} {S.states[p.label] ?? p.label}
+                </td>
+                {twoLanes && <td>{p.lane === 0 ? 'A' : 'B'}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

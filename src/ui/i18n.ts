@@ -104,6 +104,8 @@ const en = {
   moreAttempts: (n: number, total: number) =>
     `… ${fmtInt(n, 'en')} more attempts, not drawn (${fmtInt(total, 'en')} in all; the finding lists their frames)`,
   swapSides: 'Swap sides',
+  moreFindings: (n: number) => `Show ${fmtInt(n, 'en')} more finding${n === 1 ? '' : 's'}`,
+  fewerFindings: 'Show fewer findings',
   ignoredFiles: (names: string[]) =>
     `Two capture points are compared at a time, so ${names.length === 1 ? 'this file was' : `these ${names.length} files were`} left out: ${names.join(', ')}. To compare one of them, drop it together with one other file.`,
   swapHelp:
@@ -297,6 +299,8 @@ const zh: Strings = {
   moreAttempts: (n: number, total: number) =>
     `… 另有 ${fmtInt(n, 'zh')} 次尝试未画出（共 ${fmtInt(total, 'zh')} 次；帧号见对应发现）`,
   swapSides: '交换两端',
+  moreFindings: (n: number) => `再显示 ${fmtInt(n, 'zh')} 条发现`,
+  fewerFindings: '收起发现',
   ignoredFiles: (names: string[]) =>
     `一次只比较两个抓包点，以下 ${names.length} 个文件未分析：${names.join('、')}。如需比较其中某个文件，请把它和另一个文件一起拖入。`,
   swapHelp: '每个文件所在的一端是根据流量推断的（TTL、谁应答谁、哪个文件先看到报文）。推断错了？交换后会重新诊断。',

@@ -7,13 +7,14 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnalysisApi } from '../../workers/api';
-import { dnsQuery, ether, ipv4, udpDatagram } from '../../test/helpers/build';
-import { writePcap } from '../core/capture/writer';
+import { dnsQuery, ether, ipv4, tcpSegment, udpDatagram } from '../../test/helpers/build';
+import { writeCapture, writePcap } from '../core/capture/writer';
 import { INCIDENT_BUDGET } from '../core/share/permalink';
 import { CAPTURES } from '../../test/helpers/corpus';
 import { flood } from '../../test/helpers/flood';
 import { MAX_DRAWN_ATTEMPTS } from '../core/session/view';
 import { strings } from './i18n';
+import { FIRST_LISTED, listedFindings } from './Summary';
 
 const api = new AnalysisApi();
 const cancel = vi.fn();
@@ -245,7 +246,7 @@ describe('components', () => {
     const table = document.querySelector('table.attempts')!;
     expect(table.querySelectorAll('tbody tr')).toHaveLength(7);
     expect(table.textContent).toMatch(/0xffff → 0xd553/);
-    expect(screen.getByTestId('checksum-table').textContent).toMatch(/UDP/);
+    expect((await screen.findByTestId('checksum-table')).textContent).toMatch(/UDP/);
     await act(async () => fireEvent.click(screen.getByTestId('lang')));
     expect(screen.getByTestId('diagnosis').textContent).toMatch(/诊断/);
     await act(async () => fireEvent.click(screen.getByTestId('theme')));
@@ -272,6 +273,69 @@ describe('components', () => {
     const markers = document.querySelectorAll('[data-testid="syn-attempt"][data-kind="syn"]');
     expect(markers).toHaveLength(MAX_DRAWN_ATTEMPTS);
     expect(markers[markers.length - 1]!.getAttribute('aria-label')).toMatch(/^Attempt 300: \+299\.000 s/);
+  });
+
+  it('lists the first findings of a flood, the rest one click away, and always the current one', async () => {
+    await useApp.getState().open([eth0()]);
+    const base = useApp.getState().reports!;
+    // 130 findings, as a 1 GiB flood gives (64 SYN retries, 64 DNS queries and two more).
+    const many = (r: typeof base.en) => ({
+      ...r,
+      findings: Array.from({ length: 130 }, (_, i) => ({ ...r.findings[i % r.findings.length]!, title: `finding ${i}` })),
+    });
+    act(() => useApp.setState({ reports: { en: many(base.en), zh: many(base.zh) }, finding: 0 }));
+    render(<App />);
+    const panel = await screen.findByRole('region', { name: 'Findings' });
+    const titles = () =>
+      within(panel)
+        .getAllByTestId('finding')
+        .map((li) => li.textContent);
+    expect(titles()).toHaveLength(FIRST_LISTED);
+    const more = within(panel).getByTestId('more-findings');
+    expect(more.textContent).toBe(`Show ${130 - FIRST_LISTED} more findings`);
+    expect(more.getAttribute('aria-expanded')).toBe('false');
+    // The finding the timeline shows is listed wherever it is.
+    act(() => useApp.getState().selectFinding(100));
+    expect(titles()).toHaveLength(FIRST_LISTED + 1);
+    expect(titles().at(-1)).toMatch(/finding 100/);
+    await act(async () => fireEvent.click(more));
+    expect(titles()).toHaveLength(130);
+    expect(more.textContent).toBe('Show fewer findings');
+    expect(more.getAttribute('aria-expanded')).toBe('true');
+    await act(async () => fireEvent.click(screen.getByTestId('lang')));
+    expect(more.textContent).toBe('收起发现');
+    await act(async () => fireEvent.click(more));
+    expect(more.textContent).toBe(`再显示 ${130 - FIRST_LISTED} 条发现`);
+    expect(listedFindings(5, FIRST_LISTED, 3)).toEqual([0, 1, 2, 3, 4]);
+    expect(listedFindings(30, 20, -1)).toHaveLength(20);
+  });
+
+  it('draws a long connections table over two frames: the first rows, then the first hundred', async () => {
+    // 150 connections, each one SYN answered by a SYN-ACK.
+    const packets = [];
+    for (let i = 0; i < 150; i++) {
+      for (const [src, dst, sport, dport, flags] of [
+        ['10.0.0.1', '10.0.0.2', 20000 + i, 80, 0x02],
+        ['10.0.0.2', '10.0.0.1', 80, 20000 + i, 0x12],
+      ] as const) {
+        const data = ether(
+          ipv4(tcpSegment({ sport, dport, seq: 1000 + i, ack: flags & 0x10 ? 1001 + i : 0, flags }), { src, dst, proto: 6 }),
+        );
+        packets.push({ ts: 1000 + i * 0.01, data, origLen: data.length, linkType: 1 });
+      }
+    }
+    await useApp.getState().open([{ kind: 'bytes', name: 'many.pcap', bytes: writeCapture(packets).bytes }]);
+    render(<App />);
+    const conn = await screen.findByTestId('connections', undefined, { timeout: 5000 });
+    const rows = () => within(conn).queryAllByTestId('conn-row').length;
+    expect(rows()).toBe(30);
+    await waitFor(() => expect(rows()).toBe(100));
+    expect(conn.textContent).toMatch(/The first 100 of 150 in this order are shown\./);
+    // Back from the other tab, the rows are new: drawn again in two frames.
+    await act(async () => fireEvent.click(within(conn).getByTestId('conn-tab-dns')));
+    await act(async () => fireEvent.click(within(conn).getByTestId('conn-tab-tcp')));
+    expect(rows()).toBe(30);
+    await waitFor(() => expect(rows()).toBe(100));
   });
 
   it('says how many attempts were left out, in both languages', () => {
