@@ -11,6 +11,7 @@ type SynRetryFinding = FindingOf<'syn-retry'>;
 type DnsFinding = FindingOf<'dns-unanswered'>;
 import { analyzeBytes, analyzeFiles, REPO } from '../../../test/helpers/corpus';
 import { classifyLadder } from './ladder';
+import { int } from './i18n';
 
 const synOf = (r: Report) => r.findings.filter((f): f is SynRetryFinding => f.kind === 'syn-retry');
 const dnsOf = (r: Report) => r.findings.filter((f): f is DnsFinding => f.kind === 'dns-unanswered');
@@ -446,5 +447,28 @@ describe('IPv6 tunnels', () => {
     // Over IPv4 a zero checksum is fine: no such remark.
     const v4 = await analyzeBytes(cap([0, 1, 3].map((t, i) => ({ ts: T0 + t, data: tunnel(synPacket(i), 'zero') }))));
     expect(v4.diagnosis.summary).not.toMatch(/udp6zerocsumrx/);
+  });
+});
+
+describe('counts in words', () => {
+  it('group thousands, in both languages', async () => {
+    expect([0, 999, 1000, 750162, 12600000].map(int)).toEqual(['0', '999', '1,000', '750,162', '12,600,000']);
+    // About 1,200 datagrams left for transmit offload (a partial sum can happen to verify): the
+    // caveat and the finding say "1,1xx", grouped.
+    const packets: WritePacket[] = Array.from({ length: 1200 }, (_, i) => {
+      const data = ether(
+        ipv4(udpDatagram(30000, 53, dnsQuery(i, 'a.example')), { src: '10.0.0.1', dst: '10.0.0.2', proto: 17, l4: 'partial' }),
+      );
+      return { ts: 1000 + i * 0.001, data, origLen: data.length, linkType: 1 };
+    });
+    const bytes = writePcap(packets, 1);
+    const en = await analyzeBytes(bytes);
+    const n = en.checksums.udp.partial;
+    expect(n).toBeGreaterThan(1100);
+    expect(en.diagnosis.caveats).toContain(`${int(n)} frames carry partial (transmit-offload) checksums: benign, not a cause.`);
+    expect(en.findings.find((f) => f.kind === 'checksum-offload')!.title).toMatch(/^1,\d{3} frames with partial checksums/);
+    const zh = await analyzeBytes(bytes, { lang: 'zh' });
+    expect(zh.findings.find((f) => f.kind === 'checksum-offload')!.title).toMatch(/^1,\d{3} 帧带有/);
+    expect(zh.diagnosis.caveats).toContain(`${int(n)} 帧带有部分（发送卸载）校验和：无害，不是原因。`);
   });
 });

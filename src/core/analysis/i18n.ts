@@ -27,6 +27,9 @@ export const fmtS = (x: number): string => `${x.toFixed(x < 10 ? 2 : 1)}`;
 /** 0x-prefixed 16-bit value, or ? when unknown. */
 export const hex4 = (v: number | null): string => (v === null ? '?' : `0x${v.toString(16).padStart(4, '0')}`);
 
+/** A count with thousands separators (both languages group by three): 750162 → "750,162". */
+export const int = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 /** English plural s. */
 export const s = (n: number): string => (n === 1 ? '' : 's');
 

@@ -7,7 +7,7 @@
 import { fold, neg16 } from '../../checksum';
 import type { CheckLayer, FindingBase } from '../../report';
 import { CHECK_LAYER_NAME } from '../../decode/layers';
-import { s, type Lang } from '../i18n';
+import { int, s, type Lang } from '../i18n';
 import { defineRule } from '../rule';
 
 export interface ChecksumBadFinding extends FindingBase {
@@ -76,9 +76,9 @@ declare module '../../report' {
 
 const TITLE: Record<Lang, (layer: string, depth: number, n: number) => string> = {
   en: (layer, depth, n) =>
-    `${n} bad ${CHECK_LAYER_NAME[layer as CheckLayer] ?? layer} checksum${s(n)}${depth ? ` at tunnel depth ${depth}` : ''}`,
+    `${int(n)} bad ${CHECK_LAYER_NAME[layer as CheckLayer] ?? layer} checksum${s(n)}${depth ? ` at tunnel depth ${depth}` : ''}`,
   zh: (layer, depth, n) =>
-    `${n} 个错误的 ${CHECK_LAYER_NAME[layer as CheckLayer] ?? layer} 校验和${depth ? `（隧道深度 ${depth}）` : ''}`,
+    `${int(n)} 个错误的 ${CHECK_LAYER_NAME[layer as CheckLayer] ?? layer} 校验和${depth ? `（隧道深度 ${depth}）` : ''}`,
 };
 
 interface Group {

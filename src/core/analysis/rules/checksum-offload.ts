@@ -3,7 +3,7 @@
  * them in). Benign; reported so nobody mistakes them for corruption.
  */
 import type { FindingBase } from '../../report';
-import { s, type Lang } from '../i18n';
+import { int, s, type Lang } from '../i18n';
 import { defineRule } from '../rule';
 
 export interface OffloadFinding extends FindingBase {
@@ -18,8 +18,8 @@ declare module '../../report' {
 }
 
 const TITLE: Record<Lang, (n: number) => string> = {
-  en: (n) => `${n} frame${s(n)} with partial checksums from transmit offload (normal on the sending host, not corruption)`,
-  zh: (n) => `${n} 帧带有发送卸载留下的部分校验和（发送端抓包的正常现象，并非损坏）`,
+  en: (n) => `${int(n)} frame${s(n)} with partial checksums from transmit offload (normal on the sending host, not corruption)`,
+  zh: (n) => `${int(n)} 帧带有发送卸载留下的部分校验和（发送端抓包的正常现象，并非损坏）`,
 };
 
 interface State {

@@ -3,7 +3,7 @@
  * Linux kernel verifies non-zero UDP checksums and drops them, so what they carry never arrives.
  */
 import type { FindingBase } from '../../report';
-import { s, type Lang } from '../i18n';
+import { int, s, type Lang } from '../i18n';
 import { defineRule } from '../rule';
 import { Deltas, type ErrorPattern } from './checksum-bad';
 
@@ -22,8 +22,8 @@ declare module '../../report' {
 }
 
 const TITLE: Record<Lang, (n: number) => string> = {
-  en: (n) => `${n} tunnelled packet${s(n)} with a bad outer UDP checksum (a receiving Linux kernel drops them)`,
-  zh: (n) => `${n} 个隧道报文的外层 UDP 校验和错误（接收端 Linux 内核会丢弃）`,
+  en: (n) => `${int(n)} tunnelled packet${s(n)} with a bad outer UDP checksum (a receiving Linux kernel drops them)`,
+  zh: (n) => `${int(n)} 个隧道报文的外层 UDP 校验和错误（接收端 Linux 内核会丢弃）`,
 };
 
 interface State {

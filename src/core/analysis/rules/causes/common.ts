@@ -3,7 +3,7 @@
  * file order), caveats and remedies more than one cause gives, and the VXLAN device names.
  */
 import type { Finding, FindingMap, FindingOf } from '../../../report';
-import type { Lang, Text } from '../../i18n';
+import { int, type Lang, type Text } from '../../i18n';
 import type { DiagnoseCtx } from '../../rule';
 
 /** A finding with a timeline of attempts (SYN or DNS). */
@@ -58,7 +58,7 @@ export const CAVEATS: Text<{
       'These packets are not tunnelled in this capture, so the outer checksum that a receiving kernel checks is not visible here. Capture on the physical interface (or with -i any) to see the VXLAN packets.',
     noOverlap:
       'The two captures share no SYN or DNS transmission at all, so they do not cover the same traffic or the same time: no conclusion is drawn from comparing them. Capture both points during the same attempt.',
-    offload: (n) => `${n} frames carry partial (transmit-offload) checksums: benign, not a cause.`,
+    offload: (n) => `${int(n)} frames carry partial (transmit-offload) checksums: benign, not a cause.`,
     serverSide:
       "This capture was taken at the server's end: it only shows what arrived. Attempts lost on the way, and answers lost on the way back, would show as retries at the client: capture on the client's node too.",
     unknownSide:
@@ -72,7 +72,7 @@ export const CAVEATS: Text<{
       '本抓包中这些报文没有隧道封装，因此看不到接收端内核校验的外层校验和。请在物理网卡上（或使用 -i any）抓包以看到 VXLAN 报文。',
     noOverlap:
       '两个抓包文件没有任何相同的 SYN 或 DNS 报文，说明它们不是同一流量或同一时段的抓包：因此不据此比较得出结论。请在同一次尝试期间同时在两个抓包点抓包。',
-    offload: (n) => `${n} 帧带有部分（发送卸载）校验和：无害，不是原因。`,
+    offload: (n) => `${int(n)} 帧带有部分（发送卸载）校验和：无害，不是原因。`,
     serverSide:
       '本抓包取自服务端一侧：它只显示到达的报文。途中丢失的尝试、以及返回途中丢失的应答，会在客户端表现为重传：请同时在客户端节点抓包。',
     unknownSide:
