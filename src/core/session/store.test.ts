@@ -6,19 +6,22 @@ import { describe, expect, it } from 'vitest';
 import type { RawRecord } from '../capture/reader';
 import { PacketStore } from './store';
 
+/** A 60-byte record at time 0 (the tests change its fields as they go). */
+const record = (): RawRecord => ({
+  data: new Uint8Array(60),
+  origLen: 60,
+  ts: 0,
+  linkType: 1,
+  interfaceId: 0,
+  offset: 0,
+  dataOffset: 0,
+});
+
 describe('packet index', () => {
   it('holds at most 32 bytes a packet, and keeps every value through growth and trim', () => {
     const reader = { read: async () => new Uint8Array(0) };
     const s = new PacketStore('big.pcap', reader);
-    const rec: RawRecord = {
-      data: new Uint8Array(60),
-      origLen: 60,
-      ts: 0,
-      linkType: 1,
-      interfaceId: 0,
-      offset: 0,
-      dataOffset: 0,
-    };
+    const rec = record();
     const N = 250_001;
     for (let i = 0; i < N; i++) {
       rec.ts = 1_700_000_000 + i / 1000;
@@ -58,15 +61,7 @@ describe('packet index', () => {
       });
     try {
       const s = new PacketStore('big.pcap', { read: async () => new Uint8Array(0) });
-      const rec: RawRecord = {
-        data: new Uint8Array(60),
-        origLen: 60,
-        ts: 0,
-        linkType: 1,
-        interfaceId: 0,
-        offset: 0,
-        dataOffset: 0,
-      };
+      const rec = record();
       const N = 5_000;
       let before: Float64Array | null = null;
       for (let i = 0; i < N; i++) {
