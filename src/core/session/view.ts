@@ -7,8 +7,8 @@
  * task. The session keeps the full reports (for permalinks) and the command line never sees a
  * view: the JSON report contract keeps its full lists.
  *
- *     full:   attemptList [a0 a1 a2 … a62 a63 … a838 a839]   (840)
- *     view:   attemptList [a0 a1 a2 … a62 a839]              (64), trimmed.attemptList = 840
+ *     full:   attemptList [a0 a1 a2 … a30 a31 … a838 a839]   (840)
+ *     view:   attemptList [a0 a1 a2 … a30 a839]              (32), trimmed.attemptList = 840
  *
  * Only lists whose entries line up with attempts are cut: `attemptList`, `answers` (the server's
  * answers, one per SYN-ACK seen) and `expectedOffsets` (one per attempt for DNS; a SYN ladder's is
@@ -22,8 +22,12 @@ import type { Finding, FindingBase, Report } from '../report';
  * How many of a finding's attempts the timeline draws (markers and table rows). A SYN flood or a
  * synthetic capture can hold a thousand attempts of one connection: drawing them all costs
  * seconds of main-thread render and shows nothing more than the first few dozen and the last.
+ * Every default Linux ladder fits (7 attempts exponential, 8 or 9 with linear timeouts first); past
+ * 32, a flood's markers already merge into a bar on the chart. At 64, the attempt objects
+ * of a 4 GiB flood's 128 findings (8,192) were two thirds of the result the page receives, and
+ * receiving it was still a 55 ms task.
  */
-export const MAX_DRAWN_ATTEMPTS = 64;
+export const MAX_DRAWN_ATTEMPTS = 32;
 
 /** Indexes of the attempts to draw: all of them, or the first MAX - 1 and the last. */
 export function drawnAttempts(count: number, max = MAX_DRAWN_ATTEMPTS): number[] {
