@@ -3,7 +3,7 @@
  * the timeline of the key connection (attempt, offset, outer checksum state), then findings
  * with frame numbers. Used by the CLI and by "copy as text" in the app.
  */
-import { STATE_LABELS, type Lang } from './analysis/i18n';
+import { int, STATE_LABELS, type Lang } from './analysis/i18n';
 import { errorText } from './errors';
 import type { Attempt, FindingOf, Lost, Report } from './report';
 import type { TimelinePoint } from './analysis/rule';
@@ -200,6 +200,11 @@ function storyText(t: FindingTimeline, r: Report, lang: Lang): string {
   return table(rows);
 }
 
+/** Frame numbers for a line of text: the first 12 and the count (the JSON report lists them all). */
+function frameList(ns: readonly number[]): string {
+  return ns.length > 12 ? `${ns.slice(0, 12).join(', ')}, … (${int(ns.length)})` : ns.join(', ');
+}
+
 /** Render the whole report as text. */
 export function renderText(r: Report, lang: Lang, withFrames = false): string {
   const h = H[lang];
@@ -209,7 +214,7 @@ export function renderText(r: Report, lang: Lang, withFrames = false): string {
   if (d.headline && d.headline !== d.summary) s += `${wrap(d.headline)}\n\n`;
   s += `${wrap(d.summary)}\n`;
   if (d.evidence.length)
-    s += `${h.evidence}: ${d.evidence.join(', ')}${r.captures.length > 1 ? ` (${r.captures[d.evidenceCapture]!.file})` : ''}\n`;
+    s += `${h.evidence}: ${frameList(d.evidence)}${r.captures.length > 1 ? ` (${r.captures[d.evidenceCapture]!.file})` : ''}\n`;
   const primary = d.primaryFinding >= 0 ? r.findings[d.primaryFinding] : undefined;
   if (primary && (primary.kind === 'syn-retry' || primary.kind === 'dns-unanswered')) {
     s += `\n${h.timeline}: ${primary.title}\n` + timelineText(primary, lang);
@@ -234,8 +239,7 @@ export function renderText(r: Report, lang: Lang, withFrames = false): string {
   if (r.findings.length) {
     s += `\n== ${h.findings} (${r.findings.length}) ==\n`;
     for (const f of r.findings) {
-      const fr = f.frames.length > 12 ? `${f.frames.slice(0, 12).join(', ')}, … (${f.frames.length})` : f.frames.join(', ');
-      s += `[${f.severity}] ${f.kind}: ${f.title}\n    ${h.frame}: ${fr}${r.captures.length > 1 ? ` (${r.captures[f.capture]!.file})` : ''}\n`;
+      s += `[${f.severity}] ${f.kind}: ${f.title}\n    ${h.frame}: ${frameList(f.frames)}${r.captures.length > 1 ? ` (${r.captures[f.capture]!.file})` : ''}\n`;
     }
   }
   s += `\n== ${h.captures} ==\n`;
