@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -230,6 +230,51 @@ describe('analyze CLI', () => {
     expect(run('--vxlan-port', 'x', eth0).code).toBe(2);
     expect(run('a', 'b', 'c').code).toBe(2);
   });
+});
+
+describe('analyze CLI reading a file into two buffers in turn', () => {
+  it('gives the report of a stream read, for a multi-MiB file, its gzip and two captures in turn', () => {
+    // ~2.3 MiB of VXLAN and plain records (bad outer, partial and good checksums), so the two
+    // 1 MiB buffers take turns and records are cut by every read boundary.
+    const head = readFileSync(eth0).subarray(0, 24);
+    const recs = ['scenarios/dns-vxlan-bad-outer.pcap', 'scenarios/tke-63s-sender-eth0.pcap'].map((f) =>
+      readFileSync(join(CAPTURES, f)).subarray(24),
+    );
+    const parts: Uint8Array[] = [head];
+    for (let k = 0, size = 24; size < 2.3 * (1 << 20); k++) {
+      parts.push(recs[k % 2]!);
+      size += recs[k % 2]!.length;
+    }
+    const big = join(tmp, 'big.pcap');
+    writeFileSync(big, Buffer.concat(parts));
+    const bigGz = join(tmp, 'big.pcap.gz');
+    writeFileSync(bigGz, gzipSync(readFileSync(big)));
+    const report = (files: string[], input?: Buffer) => {
+      const p = spawnSync(TSX, [join(ROOT, 'src/cli/main.ts'), '--json', '--frames', ...files], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        maxBuffer: 1 << 30,
+        input,
+      });
+      expect(p.status).toBe(0);
+      return p.stdout;
+    };
+    // Standard input is read as a stream (fresh chunks of its own sizes): the reference.
+    const streamed = (f: string) => report(['-'], readFileSync(f)).replaceAll('"file": "stdin"', `"file": "${basename(f)}"`);
+    for (const f of [big, bigGz]) {
+      const fromFile = report([f]);
+      expect(fromFile, f).toBe(streamed(f));
+      const rep = JSON.parse(fromFile);
+      expect(rep.captures[0].packets).toBeGreaterThan(15_000);
+      expect(rep.captures[0].checksums.udp.bad).toBeGreaterThan(0);
+    }
+    // Two captures read one after the other, each with its own buffers.
+    const two = JSON.parse(report([big, big]));
+    expect(two.captures.map((c: { packets: number }) => c.packets)).toEqual([
+      JSON.parse(report([big])).captures[0].packets,
+      JSON.parse(report([big])).captures[0].packets,
+    ]);
+  }, 240_000);
 });
 
 describe('analyze CLI in a pipeline', () => {

@@ -51,6 +51,11 @@ export async function* countingSource(src: ChunkSource, onBytes: (total: number)
 const GZIP_MAGIC0 = 0x1f;
 const GZIP_MAGIC1 = 0x8b;
 
+/** True when `head` starts as a gzip member does (what {@link maybeGunzip} inflates). */
+export function isGzipMagic(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === GZIP_MAGIC0 && head[1] === GZIP_MAGIC1;
+}
+
 /** Result of {@link maybeGunzip}: the (decompressed) stream, and errors seen while inflating. */
 export interface Decoded {
   compressed: boolean;
@@ -89,7 +94,7 @@ export async function maybeGunzip(src: ChunkSource): Promise<Decoded> {
     }
   }
   const errors: CoreError[] = [];
-  if (head.length < 2 || head[0] !== GZIP_MAGIC0 || head[1] !== GZIP_MAGIC1) {
+  if (!isGzipMagic(head)) {
     return { compressed: false, chunks: rest(), errors };
   }
   return { compressed: true, chunks: gunzip(rest(), errors), errors };
