@@ -8,8 +8,21 @@ import { captureError } from './messages';
 /** An async sequence of byte chunks. */
 export type ChunkSource = AsyncIterable<Uint8Array>;
 
-/** Default chunk size when slicing a Blob: large enough to amortise calls, small enough for progress. */
-export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+/**
+ * Default chunk size when slicing a Blob. Each `slice().arrayBuffer()` is a round trip through the
+ * browser process, and its size decides the read rate. Reading a 1 GiB File in Chromium on the
+ * 2-core VM: 4 MiB 132 MB/s, 8 MiB 157-183, 16 MiB 184, 32 MiB 227, 64 MiB 232-242 (two or four
+ * readers at once read no faster). But the bytes in flight count twice (browser process and
+ * worker). Drop to diagnosis and peak memory (PSS), 1 GiB and 4 GiB benches of 2026-11-25:
+ *
+ *     4 MiB    13.0-16.2 s  580-595 MiB     57.9 s  837 MiB
+ *     16 MiB   12.2-12.4 s  613-615 MiB     50.1 s  935 MiB
+ *     32 MiB   10.5-11.6 s  654-691 MiB     45.1 s  983 MiB   (too close to the 1 GiB target)
+ *
+ * Freeing each chunk at once with `ArrayBuffer.prototype.transfer(0)` made the 1 GiB peak worse
+ * (910 MiB at 32 MiB), not better.
+ */
+export const DEFAULT_CHUNK_SIZE = 16 * 1024 * 1024;
 
 /**
  * Read a Blob (or File) in `slice()` chunks, never one `arrayBuffer()` of the whole capture
