@@ -6,7 +6,7 @@
  * Nothing here touches the DOM or the network; errors are {@link CoreError}s.
  */
 import { LINKTYPE_CUSTOM_BLOCK } from '../capture/reader';
-import { blobChunks, bufferChunks, type ChunkSource } from '../capture/source';
+import { blobChunks, bufferChunks, isGzipMagic, type ChunkSource } from '../capture/source';
 import { DEFAULT_VXLAN_PORTS, Dissector, type Dissection } from '../decode/dissect';
 import { describeLayers, type LayerDetail } from '../decode/detail';
 import { makeError, toCoreError, type CoreError } from '../errors';
@@ -112,7 +112,7 @@ function sourceOf(s: CaptureSource): { name: string; size: number; source: Chunk
 
 async function isGzip(s: CaptureSource): Promise<boolean> {
   const head = s.kind === 'file' ? new Uint8Array(await s.file.slice(0, 2).arrayBuffer()) : s.bytes.subarray(0, 2);
-  return head[0] === 0x1f && head[1] === 0x8b;
+  return isGzipMagic(head);
 }
 
 export class Session {
