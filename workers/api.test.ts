@@ -86,3 +86,35 @@ describe('worker API', () => {
     expect((await api.exportPcap(0)).bytes.length).toBe(eth0.length);
   });
 });
+
+describe('worker API on a multi-MiB File', () => {
+  it('gives the in-memory result when the File is read through reused buffers (plain and gzip)', async () => {
+    // ~2.3 MiB of VXLAN and plain records (bad outer, partial and good checksums): the 1 MiB
+    // read buffers take turns and records are cut by every chunk boundary.
+    const recs = [corpusBytes('scenarios/dns-vxlan-bad-outer.pcap'), eth0].map((b) => b.subarray(24));
+    const parts: Uint8Array[] = [eth0.subarray(0, 24)];
+    for (let k = 0, size = 24; size < 2.3 * (1 << 20); k++) {
+      parts.push(recs[k % 2]!);
+      size += recs[k % 2]!.length;
+    }
+    const big = new Uint8Array(await new Blob(parts as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+    for (const [name, bytes] of [
+      ['big.pcap', big],
+      ['big.pcap.gz', new Uint8Array(gzipSync(big))],
+    ] as const) {
+      const fromFile = new AnalysisApi();
+      const a = await fromFile.analyze([{ kind: 'file', file: new File([bytes as Uint8Array<ArrayBuffer>], name) }], {});
+      const fromMem = new AnalysisApi();
+      const b = await fromMem.analyze([{ kind: 'bytes', name, bytes }], {});
+      expect(a.ok && b.ok, name).toBe(true);
+      if (!a.ok || !b.ok) return;
+      expect(a.packets[0]).toBeGreaterThan(15_000);
+      expect(a.reports.en.checksums.udp.bad).toBeGreaterThan(0);
+      expect(a.reports, name).toEqual(b.reports);
+      const total = a.packets[0]!;
+      const sa = await snapshot(fromFile, total);
+      const sb = await snapshot(fromMem, total);
+      expect(sa, name).toEqual(sb);
+    }
+  }, 120_000);
+});

@@ -9,28 +9,151 @@ import { captureError } from './messages';
 export type ChunkSource = AsyncIterable<Uint8Array>;
 
 /**
- * Default chunk size when slicing a Blob. Each `slice().arrayBuffer()` is a round trip through the
- * browser process, and its size decides the read rate. Reading a 1 GiB File in Chromium on the
- * 2-core VM: 4 MiB 132 MB/s, 8 MiB 157-183, 16 MiB 184, 32 MiB 227, 64 MiB 232-242 (two or four
- * readers at once read no faster). But the bytes in flight count twice (browser process and
- * worker). Drop to diagnosis and peak memory (PSS), 1 GiB and 4 GiB benches of 2026-11-25:
- *
- *     4 MiB    13.0-16.2 s  580-595 MiB     57.9 s  837 MiB
- *     16 MiB   12.2-12.4 s  613-615 MiB     50.1 s  935 MiB
- *     32 MiB   10.5-11.6 s  654-691 MiB     45.1 s  983 MiB   (too close to the 1 GiB target)
- *
- * Freeing each chunk at once with `ArrayBuffer.prototype.transfer(0)` made the 1 GiB peak worse
- * (910 MiB at 32 MiB), not better.
+ * Chunk size when reading a Blob: how much is handed to the capture reader at a time. The bytes
+ * come from `Blob.stream()` with a BYOB ("bring your own buffer") reader, which fills a buffer we
+ * give it in pieces of ~100 KiB. Reading a 1 GiB File in a Chromium worker on the 2-core VM
+ * (2026-11-25): BYOB into reused buffers 734 MB/s; the default stream reader, a fresh buffer per
+ * piece, 266 MB/s; `slice().arrayBuffer()` 200-230 MB/s at 16 MiB, 132 MB/s at 4 MiB (every
+ * fresh buffer costs a page fault per 4 KiB, and each slice is a round trip to the browser
+ * process).
  */
-export const DEFAULT_CHUNK_SIZE = 16 * 1024 * 1024;
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+
+/** Options of {@link blobChunks}. */
+export interface BlobChunkOptions {
+  /** Bytes per chunk handed on (the last one may be shorter). */
+  chunkSize?: number;
+  /**
+   * Fill two buffers in turn instead of a fresh one per chunk. A chunk handed on is then
+   * overwritten (its buffer detached) when the chunk after the next one is read: only for a
+   * consumer that is done with each chunk before it asks for the next but one, as the capture
+   * reader is (it copies a record cut at a chunk's end). Not for a gzip stream, whose
+   * decompressor may still hold the bytes it was given.
+   */
+  reuse?: boolean;
+}
 
 /**
- * Read a Blob (or File) in `slice()` chunks, never one `arrayBuffer()` of the whole capture
- * (Chrome caps a single ArrayBuffer near 2 GB; perfetto's trace_stream does the same). The next
- * chunk is already being read while the consumer decodes this one: a Blob read goes through the
- * browser process and would otherwise leave the decoder idle for every chunk.
+ * A BYOB read of a Blob stream in Chromium now and then never resolves: reading a 4 GiB File into
+ * reused 1 MiB buffers (~33,000 reads) stalled for good in about one run in three, at a different
+ * offset each time, with nothing special about the request. A read without progress for this long
+ * is given up: the stream is cancelled and a new one opened on `blob.slice()` from the start of
+ * the chunk being filled (the cancelled read took that buffer with it). The wait doubles with each
+ * stall, so a genuinely slow disk still gets read.
  */
-export async function* blobChunks(blob: Blob, chunkSize = DEFAULT_CHUNK_SIZE): ChunkSource {
+export const STALL_MS = 1000;
+/** Stalls after which the rest of the Blob is read with `slice().arrayBuffer()` instead. */
+export const MAX_STALLS = 4;
+
+/** Options of {@link blobChunks}. */
+export interface BlobChunkOptions {
+  /** Bytes per chunk handed on (the last one may be shorter). */
+  chunkSize?: number;
+  /**
+   * Fill two buffers in turn instead of a fresh one per chunk. A chunk handed on is then
+   * overwritten (its buffer detached) when the chunk after the next one is read: only for a
+   * consumer that is done with each chunk before it asks for the next but one, as the capture
+   * reader is (it copies a record cut at a chunk's end). Not for a gzip stream, whose
+   * decompressor may still hold the bytes it was given.
+   */
+  reuse?: boolean;
+  /** First wait for a read before it counts as stalled (tests shorten it). */
+  stallMs?: number;
+  /** Called with the offset of the chunk being read again after each stall. */
+  onStall?: (offset: number) => void;
+}
+
+const STALLED = Symbol('stalled');
+
+/** `rd.read(view)`, or STALLED when it has not resolved after `ms`. */
+function readOrStall(
+  rd: ReadableStreamBYOBReader,
+  view: Uint8Array<ArrayBuffer>,
+  ms: number,
+): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>> | typeof STALLED> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stall = new Promise<typeof STALLED>((resolve) => (timer = setTimeout(resolve, ms, STALLED)));
+  return Promise.race([rd.read(view), stall]).finally(() => clearTimeout(timer));
+}
+
+/** A BYOB reader over `blob` from `offset`, or null where Blob streams have none. */
+function byobReader(blob: Blob, offset: number): ReadableStreamBYOBReader | null {
+  try {
+    return (offset ? blob.slice(offset) : blob).stream().getReader({ mode: 'byob' });
+  } catch {
+    return null;
+  }
+}
+
+/** Cancel a reader (its pending read, if any, resolves as done) and let go of its stream. */
+function drop(rd: ReadableStreamBYOBReader): void {
+  rd.cancel().catch(() => undefined);
+  rd.releaseLock();
+}
+
+/**
+ * Read a Blob (or File) as a sequence of chunks, never one `arrayBuffer()` of the whole capture
+ * (Chrome caps a single ArrayBuffer near 2 GB; perfetto's trace_stream reads in pieces too). The
+ * browser process keeps streaming into the BYOB reader's pipe while the consumer decodes a chunk.
+ * Where a platform has no BYOB reader for Blobs, or its reads keep stalling, it reads
+ * `slice().arrayBuffer()` chunks instead.
+ */
+export async function* blobChunks(blob: Blob, opts: BlobChunkOptions = {}): ChunkSource {
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (blob.size === 0) return;
+  let rd = byobReader(blob, 0);
+  // Two buffers in turn when reusing: the chunk handed on last stays intact while the next fills.
+  const spare: (ArrayBuffer | null)[] = [null, null];
+  let turn = 0;
+  /** Bytes handed on so far: where a chunk starts. */
+  let pos = 0;
+  let stalls = 0;
+  try {
+    for (let done = false; rd && !done;) {
+      let buf = (opts.reuse && spare[turn]) || new ArrayBuffer(chunkSize);
+      let filled = 0;
+      while (filled < chunkSize) {
+        const r: Awaited<ReturnType<typeof readOrStall>> = await readOrStall(
+          rd,
+          new Uint8Array(buf, filled, chunkSize - filled),
+          (opts.stallMs ?? STALL_MS) << stalls,
+        );
+        if (r === STALLED) {
+          // The stalled read owns `buf` now: start this chunk again in a fresh buffer.
+          drop(rd);
+          opts.onStall?.(pos);
+          rd = ++stalls > MAX_STALLS ? null : byobReader(blob, pos);
+          if (!rd) break;
+          buf = new ArrayBuffer(chunkSize);
+          filled = 0;
+          continue;
+        }
+        // The read transfers the buffer: carry on with the one it came back in.
+        if (r.value) buf = r.value.buffer;
+        if (r.done) {
+          done = true;
+          break;
+        }
+        filled += r.value.byteLength;
+      }
+      if (!rd) break;
+      if (opts.reuse) spare[turn] = buf;
+      turn ^= 1;
+      if (filled) {
+        pos += filled;
+        yield new Uint8Array(buf, 0, filled);
+      }
+    }
+  } finally {
+    // Stopped early (cancel, a damaged file): stop the browser reading the rest.
+    if (rd) drop(rd);
+  }
+  // No BYOB reader, or too many stalls: slices for the rest.
+  if (!rd && pos < blob.size) yield* sliceChunks(pos ? blob.slice(pos) : blob, chunkSize);
+}
+
+/** Read a Blob in `slice()` chunks, the next one already being read while this one is decoded. */
+async function* sliceChunks(blob: Blob, chunkSize: number): ChunkSource {
   const read = (off: number) => blob.slice(off, Math.min(blob.size, off + chunkSize)).arrayBuffer();
   let next = blob.size > 0 ? read(0) : null;
   try {

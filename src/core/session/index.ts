@@ -105,8 +105,13 @@ export interface RawFrame {
   bytes: Uint8Array;
 }
 
-function sourceOf(s: CaptureSource): { name: string; size: number; source: ChunkSource } {
-  if (s.kind === 'file') return { name: s.file.name, size: s.file.size, source: blobChunks(s.file) };
+/**
+ * A capture's chunks. An uncompressed File is read into two reused buffers (the capture reader is
+ * done with a chunk before it asks for the next); a gzip'd one gets fresh buffers, as the
+ * decompressor may still hold what it was given.
+ */
+function sourceOf(s: CaptureSource, gzip: boolean): { name: string; size: number; source: ChunkSource } {
+  if (s.kind === 'file') return { name: s.file.name, size: s.file.size, source: blobChunks(s.file, { reuse: !gzip }) };
   return { name: s.name, size: s.bytes.length, source: bufferChunks(s.bytes, 4 * 1024 * 1024) };
 }
 
@@ -142,11 +147,11 @@ export class Session {
     this.link = null;
     // Uncompressed files are read back with Blob.slice(); compressed or in-memory sources keep
     // their packet bytes in the session.
-    this.stores = await Promise.all(
-      sources.map(async (s) => {
-        if (s.kind === 'file' && !(await isGzip(s))) return new PacketStore(s.file.name, blobReader(s.file));
-        return new PacketStore(s.kind === 'file' ? s.file.name : s.name);
-      }),
+    const gzip = await Promise.all(sources.map(isGzip));
+    this.stores = sources.map((s, i) =>
+      s.kind === 'file' && !gzip[i]
+        ? new PacketStore(s.file.name, blobReader(s.file))
+        : new PacketStore(s.kind === 'file' ? s.file.name : s.name),
     );
     this.lists = this.stores.map(() => ({ expr: '', indices: null }));
     this.vxlanPorts = opts.vxlanPorts ?? [];
@@ -154,18 +159,21 @@ export class Session {
     this.frameMaps = opts.frameNumbers ?? null;
     let last = 0;
     try {
-      const analyzer = await runAnalysis(sources.map(sourceOf), {
-        vxlanPorts: this.vxlanPorts,
-        frameNumbers: opts.frameNumbers,
-        onPacket: (cap, _n, rec, _d, meta) => this.stores[cap]!.add(rec, meta.stream, meta.flags),
-        onProgress: (p) => {
-          const now = Date.now();
-          if (onProgress && now - last >= 100) {
-            last = now;
-            onProgress(p);
-          }
+      const analyzer = await runAnalysis(
+        sources.map((s, i) => sourceOf(s, gzip[i]!)),
+        {
+          vxlanPorts: this.vxlanPorts,
+          frameNumbers: opts.frameNumbers,
+          onPacket: (cap, _n, rec, _d, meta) => this.stores[cap]!.add(rec, meta.stream, meta.flags),
+          onProgress: (p) => {
+            const now = Date.now();
+            if (onProgress && now - last >= 100) {
+              last = now;
+              onProgress(p);
+            }
+          },
         },
-      });
+      );
       for (const st of this.stores) st.trim();
       this.analyzer = analyzer;
       this.swapped = false;
