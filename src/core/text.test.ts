@@ -17,3 +17,58 @@ describe('text report', () => {
     expect(renderText(r, 'zh')).toContain(`证据帧: ${shown}, … (`);
   });
 });
+
+describe('text timeline of a flood', () => {
+  // The text lists what the app's chart draws (the first 31 attempts and the last) and one row for
+  // the rest; the JSON report keeps them (up to the report's cap of 1,000 per finding).
+  const story = (text: string, lang: 'en' | 'zh') =>
+    text.slice(
+      text.indexOf(lang === 'en' ? 'Timeline: ' : '时间线: '),
+      text.indexOf(lang === 'en' ? '\nConfirm first' : '\n先确认'),
+    );
+  const numbered = (s: string) => s.split('\n').filter((l) => /^ {2}\d+ +\d+ /.test(l));
+
+  for (const [n, listed, en, zh] of [
+    [
+      300,
+      300,
+      '… 268 more attempts, not listed (300 in all; the JSON report lists every one)',
+      '… 另有 268 次尝试未列出（共 300 次；JSON 报告列出全部）',
+    ],
+    [
+      1200,
+      1000,
+      '… 1,168 more attempts, not listed (1,200 in all; the JSON report lists the first 1,000)',
+      '… 另有 1,168 次尝试未列出（共 1,200 次；JSON 报告列出前 1,000 次）',
+    ],
+  ] as const) {
+    it(`lists ${n} attempts as the first 31, the last listed, and a row for the rest`, async () => {
+      const r = await analyzeBytes(flood(n));
+      const p = r.findings[r.diagnosis.primaryFinding]!;
+      expect(p.kind).toBe('syn-retry');
+      const list = (p as unknown as { attemptList: { frame: number }[] }).attemptList;
+      expect(list.length).toBe(listed);
+      for (const [lang, more] of [
+        ['en', en],
+        ['zh', zh],
+      ] as const) {
+        const s = story(renderText(r, lang), lang);
+        const rows = numbered(s);
+        expect(rows.map((l) => Number(l.trim().split(/\s+/)[0]))).toEqual([...Array(31).keys()].map((i) => i + 1).concat(listed));
+        expect(rows.at(-1)!.trim().split(/\s+/)[1]).toBe(String(list.at(-1)!.frame));
+        // The note sits between attempt 31 and the last one, and widens no column.
+        const lines = s.split('\n');
+        expect(lines.indexOf(`  ${more}`)).toBe(lines.indexOf(rows[30]!) + 1);
+        expect(rows[0]!.length).toBeLessThan(80);
+        expect(lines.length).toBeLessThan(80);
+      }
+    });
+  }
+
+  it('lists a short ladder whole, with no note', async () => {
+    const r = await analyzeBytes(flood(7));
+    const text = renderText(r, 'en');
+    expect(text).not.toContain('more attempts, not listed');
+    expect(numbered(story(text, 'en')).length).toBe(7);
+  });
+});

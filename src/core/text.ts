@@ -8,6 +8,7 @@ import { errorText } from './errors';
 import type { Attempt, FindingOf, Lost, Report } from './report';
 import type { TimelinePoint } from './analysis/rule';
 import { timelineOf, type FindingTimeline } from './analysis/timeline';
+import { drawnAttempts } from './session/view';
 
 type SynRetryFinding = FindingOf<'syn-retry'>;
 type DnsFinding = FindingOf<'dns-unanswered'>;
@@ -38,6 +39,10 @@ const H = {
     where: 'capture',
     confirm: 'Confirm first',
     lost: 'Where they were lost',
+    /** The row standing for the attempts a flood's timeline leaves out (the JSON keeps them). */
+    more: (n: number, sent: number, listed: number) =>
+      `… ${int(n)} more attempts, not listed (${int(sent)} in all; the JSON report lists ${listed < sent ? `the first ${int(listed)}` : 'every one'})`,
+    moreEvents: (n: number, total: number) => `… ${int(n)} more events, not listed (${int(total)} in all; see the JSON report)`,
     side: { client: "client's end", server: "server's end", unknown: 'end unknown' },
     tunnel: { outer: 'tunnel headers seen', inner: 'inside the tunnel', none: 'no tunnel headers' },
   },
@@ -66,6 +71,9 @@ const H = {
     where: '抓包文件',
     confirm: '先确认',
     lost: '丢失位置',
+    more: (n: number, sent: number, listed: number) =>
+      `… 另有 ${int(n)} 次尝试未列出（共 ${int(sent)} 次；JSON 报告列出${listed < sent ? `前 ${int(listed)} 次` : '全部'}）`,
+    moreEvents: (n: number, total: number) => `… 另有 ${int(n)} 个事件未列出（共 ${int(total)} 个；详见 JSON 报告）`,
     side: { client: '客户端一侧', server: '服务端一侧', unknown: '位置未知' },
     tunnel: { outer: '可见隧道首部', inner: '隧道内部', none: '无隧道首部' },
   },
@@ -111,7 +119,14 @@ export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): strin
   const h = H[lang];
   const twoPoint = f.delivered !== undefined;
   const rows: string[][] = [[`#`, h.frame, `${h.offset} (s)`, h.outer, h.inner, ...(twoPoint ? [h.delivered] : [])]];
-  f.attemptList.forEach((a, i) => {
+  // A flood's thousand attempts, like the app's chart: the first ones and the last, one row for the rest.
+  const list = f.attemptList;
+  const sent = f.kind === 'syn-retry' ? Math.max(f.attempts, list.length) : list.length;
+  let prev = -1;
+  for (const i of drawnAttempts(list.length)) {
+    if (i > prev + 1) rows.push([h.more(i - prev - 1 + sent - list.length, sent, list.length)]);
+    prev = i;
+    const a = list[i]!;
     rows.push([
       String(i + 1),
       String(a.frame),
@@ -120,7 +135,7 @@ export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): strin
       label(a.innerChecksum, lang),
       ...(twoPoint ? [a.delivered ? CELL[lang].yes(a.otherFrame) : CELL[lang].no] : []),
     ]);
-  });
+  }
   if (f.kind === 'syn-retry' && f.answerFrame !== null && f.answerTs !== null) {
     const first = f.attemptList[0]!.ts;
     rows.push([
@@ -137,7 +152,9 @@ export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): strin
 
 /** Rows as aligned columns (CJK counted double width). */
 function table(rows: string[][]): string {
-  const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c]!))));
+  // A row of one cell (a note across the table) is printed as it is and sets no column width.
+  const cells = rows.filter((r) => r.length > 1 || rows[0]!.length === 1);
+  const w = rows[0]!.map((_, c) => Math.max(...cells.map((r) => displayWidth(r[c]!))));
   const pad = (x: string, n: number) => x + ' '.repeat(Math.max(0, n - displayWidth(x)));
   return (
     rows
@@ -145,7 +162,7 @@ function table(rows: string[][]): string {
         (r) =>
           '  ' +
           r
-            .map((x, c) => pad(x, w[c]!))
+            .map((x, c) => (r.length > 1 ? pad(x, w[c]!) : x))
             .join('  ')
             .trimEnd(),
       )
@@ -189,7 +206,12 @@ function storyText(t: FindingTimeline, r: Report, lang: Lang): string {
   const where = (lane: number) =>
     r.captures.length > 1 && t.kind !== 'dns-retried' ? (r.captures[lane ? 1 - t.capture : t.capture]?.file ?? '') : '';
   const rows = [[h.offset, h.frame, h.event, ...(r.captures.length > 1 ? [h.where] : [])]];
-  for (const p of [...t.points].sort((a, b) => a.offsetSec - b.offsetSec || a.lane - b.lane)) {
+  const points = [...t.points].sort((a, b) => a.offsetSec - b.offsetSec || a.lane - b.lane);
+  let prev = -1;
+  for (const i of drawnAttempts(points.length)) {
+    if (i > prev + 1) rows.push([h.moreEvents(i - prev - 1, points.length)]);
+    prev = i;
+    const p = points[i]!;
     rows.push([
       (Math.abs(p.offsetSec) < 0.0005 ? 0 : p.offsetSec).toFixed(3),
       p.frame > 0 ? String(p.frame) : '',
