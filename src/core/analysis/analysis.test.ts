@@ -472,3 +472,48 @@ describe('counts in words', () => {
     expect(zh.diagnosis.caveats).toContain(`${int(n)} 帧带有部分（发送卸载）校验和：无害，不是原因。`);
   });
 });
+
+describe('vxlan-checksum-drop: which attempt got through', () => {
+  it('names the answered attempt only when it is the first one with a good outer checksum', async () => {
+    const en = await analyzeFiles(['scenarios/tke-63s-sender-eth0.pcap']);
+    expect(en.diagnosis.summary).toMatch(/ Attempt 7 left with [^.]* and got through, after 63\.\d+ s\./);
+    const zh = await analyzeFiles(['scenarios/tke-63s-sender-eth0.pcap'], { lang: 'zh' });
+    expect(zh.diagnosis.summary).toMatch(/第 7 次尝试发出时[^。]*，因而送达/);
+  });
+
+  it('does not say an attempt got through when it was not answered either', async () => {
+    const { flood } = await import('../../../test/helpers/flood');
+    // Every other SYN leaves with the 0xffff outer checksum, the others with 0; only the last is answered.
+    const r = await analyzeBytes(flood(10));
+    expect(r.diagnosis.cause).toBe('vxlan-checksum-drop');
+    expect(r.diagnosis.confidence).toBe('medium');
+    expect(r.diagnosis.summary).not.toMatch(/Attempt 2 [^.]*got through/);
+    expect(r.diagnosis.summary).toMatch(
+      / Attempt 2 left with [^.]* yet was not answered either; only attempt 10 was, after 9\.\d+ s: the bad checksum does not explain every lost attempt\./,
+    );
+    const zh = await analyzeBytes(flood(10), { lang: 'zh' });
+    expect(zh.diagnosis.summary).not.toMatch(/第 2 次尝试[^。]*因而送达/);
+    expect(zh.diagnosis.summary).toMatch(
+      /第 2 次尝试发出时[^。]*，却同样没有得到应答；直到第 10 次尝试才送达（耗时 9\.\d+ 秒）：错误的校验和并不能解释每一次丢失。/,
+    );
+  });
+
+  it('says so when the attempt with a zero outer checksum was not answered either, and nothing was', async () => {
+    // SYNs at 0, 1, 3, 7 s: the first two with 0xffff outer checksums, the third with 0, the
+    // fourth bad again; no answer. The third is not the one that "got through": nothing did.
+    const offs = [0, 1, 3, 7];
+    const outer: ChecksumMode[] = [0xffff, 0xffff, 'zero', 0xffff];
+    const pkts = offs.map((o, i) => ({ ts: T0 + o, data: tunnel(synPacket(i), outer[i]!) }));
+    for (const lang of ['en', 'zh'] as const) {
+      const r = await analyzeBytes(cap(pkts), { lang });
+      expect(r.diagnosis.cause).toBe('vxlan-checksum-drop');
+      expect(r.diagnosis.confidence).toBe('medium');
+      expect(r.diagnosis.summary).toMatch(
+        lang === 'en'
+          ? / Attempt 3 left with [^.]* and was not answered either: the bad checksum does not explain every lost attempt\./
+          : /第 3 次尝试发出时[^。]*，同样没有得到应答：错误的校验和并不能解释每一次丢失。/,
+      );
+      expect(r.diagnosis.summary).not.toMatch(/got through|因而送达/);
+    }
+  });
+});

@@ -23,8 +23,11 @@ interface P {
   port: number | null;
   stored: number | null;
   computed: number | null;
+  /** The first attempt whose outer checksum was not bad (1-based), and its state in words. */
   okAttempt: number | null;
   okState: string | null;
+  /** Was the retry answered at all (after its last attempt)? */
+  answered: boolean;
   delay: number | null;
 }
 
@@ -48,15 +51,19 @@ const T: Text<{
   en: {
     summary: (p) =>
       `${p.what}: ${p.bad} of ${p.attempts} attempts ${p.bad === 1 ? 'was' : 'were'} sent inside tunnel packets${p.port ? ` (UDP ${p.port})` : ''} whose outer UDP checksum is wrong (stored ${hex4(p.stored)}, should be ${hex4(p.computed)}). A receiving Linux kernel verifies non-zero UDP checksums and silently drops these packets, so the attempt never arrives.` +
-      (p.okAttempt !== null
-        ? ` Attempt ${p.okAttempt} left with ${p.okState} and got through${p.delay !== null ? `, after ${fmtS(p.delay)} s` : ''}.`
-        : ''),
+      (p.okAttempt === null
+        ? ''
+        : p.answered && p.okAttempt === p.attempts
+          ? ` Attempt ${p.okAttempt} left with ${p.okState} and got through${p.delay !== null ? `, after ${fmtS(p.delay)} s` : ''}.`
+          : p.answered
+            ? ` Attempt ${p.okAttempt} left with ${p.okState} yet was not answered either; only attempt ${p.attempts} was${p.delay !== null ? `, after ${fmtS(p.delay)} s` : ''}: the bad checksum does not explain every lost attempt.`
+            : ` Attempt ${p.okAttempt} left with ${p.okState} and was not answered either: the bad checksum does not explain every lost attempt.`),
     signature: (sig) =>
       sig === 'random'
         ? ' The errors differ from packet to packet, which points at corruption on the way (a NIC, a cable, memory) or an edited capture, not at the NAT checksum bug.'
         : sig === 'unknown'
           ? ' One bad checksum alone cannot tell the NAT checksum bug of Kubernetes overlays (0xffff stored, or the same difference on every packet) from corruption on the way: confirm before changing anything.'
-          : ` This is consistent with the known VXLAN checksum bug of Kubernetes overlays (${sig === 'ffff' ? 'the stored value is exactly 0xffff' : sig === 'zero-later' ? 'a later attempt left with checksum 0 and got through' : 'every bad packet is off by the same amount: a field was rewritten after the checksum was computed'}): packets marked for masquerade are SNATed a second time and the kernel writes a bad outer checksum while transmit offload is pending.`,
+          : ` This is consistent with the known VXLAN checksum bug of Kubernetes overlays (${sig === 'ffff' ? 'the stored value is exactly 0xffff' : sig === 'zero-later' ? 'a later attempt left with checksum 0' : 'every bad packet is off by the same amount: a field was rewritten after the checksum was computed'}): packets marked for masquerade are SNATed a second time and the kernel writes a bad outer checksum while transmit offload is pending.`,
     synWhat: (c, s) => `The TCP connection ${c} → ${s} had to send its SYN again and again`,
     dnsWhat: (name, server) => `DNS queries for ${name} to ${server} went unanswered`,
     dnsRetriedWhat: (name, server) => `A DNS query for ${name} to ${server} had to be sent again`,
@@ -77,15 +84,19 @@ const T: Text<{
   zh: {
     summary: (p) =>
       `${p.what}：${p.attempts} 次尝试中有 ${p.bad} 次封装在外层 UDP 校验和错误的隧道报文中${p.port ? `（UDP ${p.port}）` : ''}（存储值 ${hex4(p.stored)}，正确值应为 ${hex4(p.computed)}）。接收端 Linux 内核会校验非零的 UDP 校验和，并静默丢弃这类报文，因此这些尝试根本没有到达。` +
-      (p.okAttempt !== null
-        ? `第 ${p.okAttempt} 次尝试发出时${p.okState}，因而送达${p.delay !== null ? `（耗时 ${fmtS(p.delay)} 秒）` : ''}。`
-        : ''),
+      (p.okAttempt === null
+        ? ''
+        : p.answered && p.okAttempt === p.attempts
+          ? `第 ${p.okAttempt} 次尝试发出时${p.okState}，因而送达${p.delay !== null ? `（耗时 ${fmtS(p.delay)} 秒）` : ''}。`
+          : p.answered
+            ? `第 ${p.okAttempt} 次尝试发出时${p.okState}，却同样没有得到应答；直到第 ${p.attempts} 次尝试才送达${p.delay !== null ? `（耗时 ${fmtS(p.delay)} 秒）` : ''}：错误的校验和并不能解释每一次丢失。`
+            : `第 ${p.okAttempt} 次尝试发出时${p.okState}，同样没有得到应答：错误的校验和并不能解释每一次丢失。`),
     signature: (sig) =>
       sig === 'random'
         ? '各报文的错误值各不相同，这指向途中的数据损坏（网卡、线缆、内存）或被修改过的抓包文件，而不是 NAT 校验和缺陷。'
         : sig === 'unknown'
           ? '仅凭一个错误的校验和，无法区分 Kubernetes 覆盖网络的 NAT 校验和缺陷（存储值为 0xffff，或每个报文的偏差相同）与途中的数据损坏：请先确认再做改动。'
-          : `这与 Kubernetes 覆盖网络中已知的 VXLAN 校验和缺陷相符（${sig === 'ffff' ? '存储值恰好为 0xffff' : sig === 'zero-later' ? '之后一次尝试以零校验和发出并送达' : '每个错误报文的偏差都相同：校验和计算之后有字段被改写'}）：被标记为需要伪装的报文被第二次 SNAT，内核在发送卸载尚未完成时写入了错误的外层校验和。`,
+          : `这与 Kubernetes 覆盖网络中已知的 VXLAN 校验和缺陷相符（${sig === 'ffff' ? '存储值恰好为 0xffff' : sig === 'zero-later' ? '之后一次尝试以零校验和发出' : '每个错误报文的偏差都相同：校验和计算之后有字段被改写'}）：被标记为需要伪装的报文被第二次 SNAT，内核在发送卸载尚未完成时写入了错误的外层校验和。`,
     synWhat: (c, s) => `TCP 连接 ${c} → ${s} 不得不一再重发 SYN`,
     dnsWhat: (name, server) => `发往 ${server} 的 ${name} DNS 查询没有应答`,
     dnsRetriedWhat: (name, server) => `发往 ${server} 的 ${name} DNS 查询不得不重发`,
@@ -181,6 +192,7 @@ export const VXLAN_CHECKSUM_DROP: CauseRule = {
           computed: bad[0]!.outerComputed,
           okAttempt: ok ? okIdx + 1 : null,
           okState: ok ? outerName(lang, ok.outerChecksum) : null,
+          answered,
           delay: f.kind === 'dns-unanswered' ? null : f.delaySec,
         }) +
         L.signature(sig) +
