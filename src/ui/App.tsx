@@ -209,7 +209,10 @@ function ProgressView(): JSX.Element {
           {S.decoding} {p?.names[p.capture] ?? ''}
         </h2>
         <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
-          <div className={`fill${pct === null ? ' indeterminate' : ''}`} style={{ width: pct === null ? '35%' : `${pct}%` }} />
+          <div
+            className={`fill${pct === null ? ' indeterminate' : ''}`}
+            style={pct === null ? undefined : { transform: `scaleX(${pct / 100})` }}
+          />
         </div>
         <p className="stats" aria-live="polite">
           {p
