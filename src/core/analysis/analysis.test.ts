@@ -491,6 +491,9 @@ describe('vxlan-checksum-drop: which attempt got through', () => {
     expect(r.diagnosis.summary).toMatch(
       / Attempt 2 left with [^.]* yet was not answered either; only attempt 10 was, after 9\.\d+ s: the bad checksum does not explain every lost attempt\./,
     );
+    // A flood whose attempt list stops at the report's cap (1,000 of 1,200): the answered one is the 1,200th.
+    const big = await analyzeBytes(flood(1200));
+    expect(big.diagnosis.summary).toMatch(/ Attempt 2 left with [^.]* yet was not answered either; only attempt 1200 was,/);
     const zh = await analyzeBytes(flood(10), { lang: 'zh' });
     expect(zh.diagnosis.summary).not.toMatch(/第 2 次尝试[^。]*因而送达/);
     expect(zh.diagnosis.summary).toMatch(

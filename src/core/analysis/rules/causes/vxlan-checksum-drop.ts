@@ -28,6 +28,8 @@ interface P {
   okState: string | null;
   /** Was the retry answered at all (after its last attempt)? */
   answered: boolean;
+  /** Attempts sent: the last one's number (a flood's list stops at the report's cap). */
+  sent: number;
   delay: number | null;
 }
 
@@ -53,10 +55,10 @@ const T: Text<{
       `${p.what}: ${p.bad} of ${p.attempts} attempts ${p.bad === 1 ? 'was' : 'were'} sent inside tunnel packets${p.port ? ` (UDP ${p.port})` : ''} whose outer UDP checksum is wrong (stored ${hex4(p.stored)}, should be ${hex4(p.computed)}). A receiving Linux kernel verifies non-zero UDP checksums and silently drops these packets, so the attempt never arrives.` +
       (p.okAttempt === null
         ? ''
-        : p.answered && p.okAttempt === p.attempts
+        : p.answered && p.okAttempt === p.sent
           ? ` Attempt ${p.okAttempt} left with ${p.okState} and got through${p.delay !== null ? `, after ${fmtS(p.delay)} s` : ''}.`
           : p.answered
-            ? ` Attempt ${p.okAttempt} left with ${p.okState} yet was not answered either; only attempt ${p.attempts} was${p.delay !== null ? `, after ${fmtS(p.delay)} s` : ''}: the bad checksum does not explain every lost attempt.`
+            ? ` Attempt ${p.okAttempt} left with ${p.okState} yet was not answered either; only attempt ${p.sent} was${p.delay !== null ? `, after ${fmtS(p.delay)} s` : ''}: the bad checksum does not explain every lost attempt.`
             : ` Attempt ${p.okAttempt} left with ${p.okState} and was not answered either: the bad checksum does not explain every lost attempt.`),
     signature: (sig) =>
       sig === 'random'
@@ -86,10 +88,10 @@ const T: Text<{
       `${p.what}：${p.attempts} 次尝试中有 ${p.bad} 次封装在外层 UDP 校验和错误的隧道报文中${p.port ? `（UDP ${p.port}）` : ''}（存储值 ${hex4(p.stored)}，正确值应为 ${hex4(p.computed)}）。接收端 Linux 内核会校验非零的 UDP 校验和，并静默丢弃这类报文，因此这些尝试根本没有到达。` +
       (p.okAttempt === null
         ? ''
-        : p.answered && p.okAttempt === p.attempts
+        : p.answered && p.okAttempt === p.sent
           ? `第 ${p.okAttempt} 次尝试发出时${p.okState}，因而送达${p.delay !== null ? `（耗时 ${fmtS(p.delay)} 秒）` : ''}。`
           : p.answered
-            ? `第 ${p.okAttempt} 次尝试发出时${p.okState}，却同样没有得到应答；直到第 ${p.attempts} 次尝试才送达${p.delay !== null ? `（耗时 ${fmtS(p.delay)} 秒）` : ''}：错误的校验和并不能解释每一次丢失。`
+            ? `第 ${p.okAttempt} 次尝试发出时${p.okState}，却同样没有得到应答；直到第 ${p.sent} 次尝试才送达${p.delay !== null ? `（耗时 ${fmtS(p.delay)} 秒）` : ''}：错误的校验和并不能解释每一次丢失。`
             : `第 ${p.okAttempt} 次尝试发出时${p.okState}，同样没有得到应答：错误的校验和并不能解释每一次丢失。`),
     signature: (sig) =>
       sig === 'random'
@@ -193,6 +195,7 @@ export const VXLAN_CHECKSUM_DROP: CauseRule = {
           okAttempt: ok ? okIdx + 1 : null,
           okState: ok ? outerName(lang, ok.outerChecksum) : null,
           answered,
+          sent: isSyn ? Math.max(f.attempts, f.attemptList.length) : f.attemptList.length,
           delay: f.kind === 'dns-unanswered' ? null : f.delaySec,
         }) +
         L.signature(sig) +
