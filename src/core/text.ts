@@ -1,7 +1,7 @@
 /**
  * Plain-text rendering of a report, as an expert would summarise it: diagnosis first, then
  * the timeline of the key connection (attempt, offset, outer checksum state), then findings
- * with frame numbers. Used by the CLI and by "copy as text" in the app.
+ * with frame numbers. Used by the CLI (the app draws the same report itself).
  */
 import { int, STATE_LABELS, type Lang } from './analysis/i18n';
 import { errorText } from './errors';
