@@ -35,7 +35,7 @@ export interface BlobChunkOptions {
 
 /**
  * A BYOB read of a Blob stream in Chromium now and then never resolves: reading a 4 GiB File into
- * reused 1 MiB buffers (~33,000 reads) stalled for good in about one run in three, at a different
+ * reused 1 MiB buffers (~33,000 reads) stalled for good in about half the runs, at a different
  * offset each time, with nothing special about the request. A read without progress for this long
  * is given up: the stream is cancelled and a new one opened on `blob.slice()` from the start of
  * the chunk being filled (the cancelled read took that buffer with it). The wait doubles with each
