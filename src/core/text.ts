@@ -9,6 +9,7 @@ import type { Attempt, FindingOf, Lost, Report } from './report';
 import type { TimelinePoint } from './analysis/rule';
 import { timelineOf, type FindingTimeline } from './analysis/timeline';
 import { drawnAttempts } from './session/view';
+import { attemptsSent } from './analysis/rules/syn-retry';
 
 type SynRetryFinding = FindingOf<'syn-retry'>;
 type DnsFinding = FindingOf<'dns-unanswered'>;
@@ -121,21 +122,20 @@ export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): strin
   const rows: string[][] = [[`#`, h.frame, `${h.offset} (s)`, h.outer, h.inner, ...(twoPoint ? [h.delivered] : [])]];
   // A flood's thousand attempts, like the app's chart: the first ones and the last, one row for the rest.
   const list = f.attemptList;
-  const sent = f.kind === 'syn-retry' ? Math.max(f.attempts, list.length) : list.length;
-  let prev = -1;
-  for (const i of drawnAttempts(list.length)) {
-    if (i > prev + 1) rows.push([h.more(i - prev - 1 + sent - list.length, sent, list.length)]);
-    prev = i;
-    const a = list[i]!;
-    rows.push([
+  const sent = attemptsSent(f);
+  drawnRows(
+    rows,
+    list,
+    (left) => h.more(left + sent - list.length, sent, list.length),
+    (a, i) => [
       String(i + 1),
       String(a.frame),
       a.offsetSec.toFixed(3),
       outerCell(a, lang),
       label(a.innerChecksum, lang),
       ...(twoPoint ? [a.delivered ? CELL[lang].yes(a.otherFrame) : CELL[lang].no] : []),
-    ]);
-  }
+    ],
+  );
   if (f.kind === 'syn-retry' && f.answerFrame !== null && f.answerTs !== null) {
     const first = f.attemptList[0]!.ts;
     rows.push([
@@ -148,6 +148,24 @@ export function timelineText(f: SynRetryFinding | DnsFinding, lang: Lang): strin
     ]);
   }
   return table(rows);
+}
+
+/**
+ * Append the rows of the items the app draws (all, or the first MAX - 1 and the last), with one
+ * note row, `more(left)`, where the rest is left out.
+ */
+function drawnRows<T>(
+  rows: string[][],
+  items: readonly T[],
+  more: (left: number) => string,
+  row: (item: T, i: number) => string[],
+): void {
+  let prev = -1;
+  for (const i of drawnAttempts(items.length)) {
+    if (i > prev + 1) rows.push([more(i - prev - 1)]);
+    prev = i;
+    rows.push(row(items[i]!, i));
+  }
 }
 
 /** Rows as aligned columns (CJK counted double width). */
@@ -207,18 +225,17 @@ function storyText(t: FindingTimeline, r: Report, lang: Lang): string {
     r.captures.length > 1 && t.kind !== 'dns-retried' ? (r.captures[lane ? 1 - t.capture : t.capture]?.file ?? '') : '';
   const rows = [[h.offset, h.frame, h.event, ...(r.captures.length > 1 ? [h.where] : [])]];
   const points = [...t.points].sort((a, b) => a.offsetSec - b.offsetSec || a.lane - b.lane);
-  let prev = -1;
-  for (const i of drawnAttempts(points.length)) {
-    if (i > prev + 1) rows.push([h.moreEvents(i - prev - 1, points.length)]);
-    prev = i;
-    const p = points[i]!;
-    rows.push([
+  drawnRows(
+    rows,
+    points,
+    (left) => h.moreEvents(left, points.length),
+    (p) => [
       (Math.abs(p.offsetSec) < 0.0005 ? 0 : p.offsetSec).toFixed(3),
       p.frame > 0 ? String(p.frame) : '',
       `${EVENT[lang][p.kind]}${p.label ? ` ${STATE_LABELS[lang][p.label] ?? p.label}` : ''}`,
       ...(r.captures.length > 1 ? [where(p.lane)] : []),
-    ]);
-  }
+    ],
+  );
   return table(rows);
 }
 

@@ -19,20 +19,6 @@ export type ChunkSource = AsyncIterable<Uint8Array>;
  */
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
 
-/** Options of {@link blobChunks}. */
-export interface BlobChunkOptions {
-  /** Bytes per chunk handed on (the last one may be shorter). */
-  chunkSize?: number;
-  /**
-   * Fill two buffers in turn instead of a fresh one per chunk. A chunk handed on is then
-   * overwritten (its buffer detached) when the chunk after the next one is read: only for a
-   * consumer that is done with each chunk before it asks for the next but one, as the capture
-   * reader is (it copies a record cut at a chunk's end). Not for a gzip stream, whose
-   * decompressor may still hold the bytes it was given.
-   */
-  reuse?: boolean;
-}
-
 /**
  * A BYOB read of a Blob stream in Chromium now and then never resolves: reading a 4 GiB File into
  * reused 1 MiB buffers (~33,000 reads) stalled for good in about half the runs, at a different

@@ -48,6 +48,14 @@ const TITLE: Record<Lang, (c: string, s: string, n: number, o: Outcome, delay: n
     `${c} 发往 ${s} 的 SYN 发送了 ${n} 次；${o === 'established' ? `${fmtS(delay ?? 0)} 秒后建立连接` : o === 'reset' ? `${fmtS(delay ?? 0)} 秒后被重置` : o === 'failed' ? '始终无应答' : '抓包结束前无应答'}`,
 };
 
+/**
+ * How many times a retry's packet was sent: a SYN ladder's count, which goes on past the report's
+ * cap on its attempt list (a flood); a DNS retry's list is whole.
+ */
+export function attemptsSent(f: { kind: string; attemptList: readonly unknown[]; attempts?: number }): number {
+  return f.kind === 'syn-retry' && f.attempts !== undefined ? Math.max(f.attempts, f.attemptList.length) : f.attemptList.length;
+}
+
 /** The finding of one handshake with retries (also used by the causes that read it). */
 export function synFinding(
   h: Handshake,

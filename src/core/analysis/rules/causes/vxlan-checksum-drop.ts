@@ -9,6 +9,7 @@ import type { CauseRule, DiagnoseCtx } from '../../rule';
 import { checksumDelta } from '../checksum-bad';
 import { names, pick, REMEDIES, retransmitted, vxlanDevice, type Retry } from './common';
 import { attemptsLost, lostSentence, NOUN } from './where';
+import { attemptsSent } from '../syn-retry';
 
 declare module '../../../report' {
   interface CauseMap {
@@ -195,7 +196,7 @@ export const VXLAN_CHECKSUM_DROP: CauseRule = {
           okAttempt: ok ? okIdx + 1 : null,
           okState: ok ? outerName(lang, ok.outerChecksum) : null,
           answered,
-          sent: isSyn ? Math.max(f.attempts, f.attemptList.length) : f.attemptList.length,
+          sent: attemptsSent(f),
           delay: f.kind === 'dns-unanswered' ? null : f.delaySec,
         }) +
         L.signature(sig) +
