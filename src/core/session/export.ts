@@ -12,7 +12,7 @@ export async function exportCapture(store: PacketStore): Promise<{ bytes: Uint8A
     if (store.linkType(i) === LINKTYPE_CUSTOM_BLOCK) continue;
     all.push(i);
     types.add(store.linkType(i));
-    size += 16 + store.len[i]!;
+    size += 16 + store.len.at(i);
   }
   if (types.size <= 1) {
     // One link type: a pcap written straight from the read windows, each byte copied once.
@@ -21,14 +21,14 @@ export async function exportCapture(store: PacketStore): Promise<{ bytes: Uint8A
     writePcapHeader(dv, [...types][0] ?? 1);
     let o = 24;
     await store.each(all, (i, b) => {
-      if (b) o = writeRecord(out, dv, o, { ts: store.ts[i]!, data: b, origLen: store.origLen[i]! }, false);
+      if (b) o = writeRecord(out, dv, o, { ts: store.ts.at(i), data: b, origLen: store.origLen.at(i) }, false);
     });
     return { bytes: out.subarray(0, o), format: 'pcap' };
   }
   // Several link types need pcapng; the read windows are transient, so packets are copied.
   const list: { ts: number; data: Uint8Array; origLen: number; linkType: number }[] = [];
   await store.each(all, (i, b) => {
-    if (b) list.push({ ts: store.ts[i]!, data: b.slice(), origLen: store.origLen[i]!, linkType: store.linkType(i) });
+    if (b) list.push({ ts: store.ts.at(i), data: b.slice(), origLen: store.origLen.at(i), linkType: store.linkType(i) });
   });
   return writeCapture(list);
 }

@@ -206,7 +206,7 @@ export class Session {
 
   private dissect(store: PacketStore, i: number, b: Uint8Array | null): Dissection | null {
     if (!b || store.linkType(i) === LINKTYPE_CUSTOM_BLOCK) return null;
-    return this.dissector.dissect(b, store.linkType(i), store.origLen[i]);
+    return this.dissector.dissect(b, store.linkType(i), store.origLen.at(i));
   }
 
   /** What the list of `capture` shows now. */
@@ -242,9 +242,9 @@ export class Session {
       const to = Math.min(store.n, from + BATCH);
       for (let i = from; i < to; i++) idx[i - from] = i;
       await store.each(idx.subarray(0, to - from), (i, b) => {
-        meta.stream = store.stream[i]!;
-        meta.flags = store.flags[i]!;
-        const ts = store.ts[i]!;
+        meta.stream = store.stream.at(i);
+        meta.flags = store.flags.at(i);
+        const ts = store.ts.at(i);
         if (fn({ n: this.numberOf(capture, i), d: this.dissect(store, i, b), ts, rel: ts - (store.firstTs || 0), meta }))
           out[k++] = i;
       });
@@ -267,13 +267,13 @@ export class Session {
       rows.push(
         makeRow(
           this.numberOf(capture, i),
-          store.ts[i]!,
+          store.ts.at(i),
           store.firstTs,
-          store.origLen[i]!,
-          store.len[i]!,
+          store.origLen.at(i),
+          store.len.at(i),
           store.linkType(i),
           d,
-          store.stream[i]!,
+          store.stream.at(i),
           !!bytes,
         ),
       );
@@ -284,7 +284,7 @@ export class Session {
     for (let k = 0; k < rows.length; k++) {
       const i = want[k]!;
       const p = k > 0 ? want[k - 1]! : prevOf(first);
-      rows[k]!.delta = p < 0 ? 0 : store.ts[i]! - store.ts[p]!;
+      rows[k]!.delta = p < 0 ? 0 : store.ts.at(i) - store.ts.at(p);
     }
     return rows;
   }
@@ -325,9 +325,9 @@ export class Session {
     const d = this.dissect(store, i, b);
     return {
       n,
-      ts: store.ts[i]!,
-      len: store.len[i]!,
-      origLen: store.origLen[i]!,
+      ts: store.ts.at(i),
+      len: store.len.at(i),
+      origLen: store.origLen.at(i),
       linkType: store.linkType(i),
       bytes: b ?? new Uint8Array(0),
       layers: d ? describeLayers(d) : [],
@@ -342,7 +342,7 @@ export class Session {
     for (const n of ns) {
       const i = this.indexOf(capture, n);
       const b = i >= 0 ? await store.bytes(i) : null;
-      if (b) out.push({ n, ts: store.ts[i]!, linkType: store.linkType(i), origLen: store.origLen[i]!, bytes: b });
+      if (b) out.push({ n, ts: store.ts.at(i), linkType: store.linkType(i), origLen: store.origLen.at(i), bytes: b });
     }
     return out;
   }
