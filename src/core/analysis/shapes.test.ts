@@ -60,37 +60,24 @@ describe('object shapes on the per-packet path', () => {
   });
 
   it('columns: fixed-shape, filled, grown keeping contents, cleared per flow', () => {
-    const c = columns(
-      {
-        a0: { type: Int32Array, per: 1, fill: -1 },
-        a1: { type: Float64Array, per: 1 },
-        a2: { type: Int8Array, per: 1, fill: -1 },
-        a3: { type: Float64Array, per: 1 },
-        a4: { type: Uint32Array, per: 2 },
-        a5: { type: Uint8Array, per: 2 },
-        a6: { type: Uint32Array, per: 2 },
-        a7: { type: Uint8Array, per: 2 },
-        a8: { type: Float64Array, per: 2 },
-        a9: { type: Uint32Array, per: 2 },
-        a10: { type: Uint32Array, per: 2 },
-        a11: { type: Uint32Array, per: 2 },
-        a12: { type: Float64Array, per: 2 },
-        a13: { type: Float64Array, per: 2 },
-        a14: { type: Int16Array, per: 2, fill: -1 },
-        a15: { type: Uint8Array, per: 2 },
-        a16: { type: Uint32Array, per: 16 },
-        a17: { type: Float64Array, per: 16 },
-      },
-      4,
+    // As wide as TcpConversations' 33 columns and more, of every array type and slot count.
+    const types = [Int32Array, Float64Array, Int8Array, Uint32Array, Uint8Array, Int16Array];
+    const spec = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [
+        `c${i}`,
+        { type: types[i % types.length]!, per: [1, 2, 16][i % 3]!, fill: i % 2 ? 0 : -1 },
+      ]),
     );
+    const c = columns(spec, 4) as unknown as Record<string, Float64Array> & { grow(n: number): void; clear(id: number): void };
     expect(hasFastProperties(c)).toBe(true);
-    c.a16[40] = 3;
+    c.c5![40] = 3; // c5: Int16Array, 16 slots a flow, fill 0: flow 2, slot 8
     c.grow(64);
     expect(hasFastProperties(c)).toBe(true);
-    expect(c.a16[40]).toBe(3);
-    expect(c.a0[63]).toBe(-1);
+    expect(c.c5![40]).toBe(3);
+    expect(c.c0![63]).toBe(-1);
+    expect(c.c5!.length).toBe(64 * 16);
     c.clear(2);
-    expect(c.a16[40]).toBe(0);
-    expect(c.a0[2]).toBe(-1);
+    expect(c.c5![40]).toBe(0);
+    expect(c.c0![2]).toBe(-1);
   });
 });

@@ -136,26 +136,19 @@ export class PacketStore {
     return [this.ts, this.dataOffset, this.len, this.origLen, this.iface, this.stream, this.flags];
   }
 
-  /** Start the next chunk of every column. */
-  private nextChunk(): void {
-    this.cTs = this.ts.push();
-    this.cOffset = this.dataOffset.push();
-    this.cLen = this.len.push();
-    this.cOrig = this.origLen.push();
-    this.cIface = this.iface.push();
-    this.cStream = this.stream.push();
-    this.cFlags = this.flags.push();
-  }
-
-  /** Give the last chunks their full size again (an add() after trim()). */
-  private reopen(): void {
-    this.cTs = this.ts.reopen();
-    this.cOffset = this.dataOffset.reopen();
-    this.cLen = this.len.reopen();
-    this.cOrig = this.origLen.reopen();
-    this.cIface = this.iface.reopen();
-    this.cStream = this.stream.reopen();
-    this.cFlags = this.flags.reopen();
+  /**
+   * Point add() at the chunks to fill: new ones (`reopen` false), or the cut last ones given their
+   * full size again (an add() after trim()).
+   */
+  private openChunks(reopen: boolean): void {
+    const open = <A extends Numbers>(c: Column<A>): A => (reopen ? c.reopen() : c.push());
+    this.cTs = open(this.ts);
+    this.cOffset = open(this.dataOffset);
+    this.cLen = open(this.len);
+    this.cOrig = open(this.origLen);
+    this.cIface = open(this.iface);
+    this.cStream = open(this.stream);
+    this.cFlags = open(this.flags);
   }
 
   /** Drop the last chunks' spare room once the capture is read: 30 bytes a packet, no more. */
@@ -173,8 +166,7 @@ export class PacketStore {
   /** Index a record (and keep its bytes when there is no file to read them back from). */
   add(rec: RawRecord, stream = -1, flags = 0): void {
     const j = this.n & CHUNK_MASK;
-    if (j === 0) this.nextChunk();
-    else if (j >= this.cTs.length) this.reopen();
+    if (j === 0 || j >= this.cTs.length) this.openChunks(j !== 0);
     this.n++;
     this.cTs[j] = rec.ts;
     if (Number.isNaN(this.firstTs) && rec.ts) this.firstTs = rec.ts;
