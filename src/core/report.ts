@@ -146,6 +146,11 @@ export interface FindingBase {
    * length of each per-attempt list that the view cut down to the attempts the timeline draws.
    */
   trimmed?: Partial<Record<'attemptList' | 'answers' | 'expectedOffsets', number>>;
+  /**
+   * Only in the page's view, never in the JSON report: the per-attempt lists were left out (empty,
+   * their full lengths in `trimmed`) until the page asks the session for them (`Session.finding`).
+   */
+  deferred?: true;
 }
 
 export type Ladder = 'linux-exponential' | 'linux-linear' | 'other';

@@ -164,8 +164,14 @@ function ChartFrame({
  * it one frame after the chart (a flood's 64 rows were most of that first frame's layout).
  */
 export function Timeline({ report, table = true }: { report: Report; table?: boolean }): JSX.Element {
-  const { lang, finding, selectFinding, selectFrame } = useApp(
-    useShallow((s) => ({ lang: s.lang, finding: s.finding, selectFinding: s.selectFinding, selectFrame: s.selectFrame })),
+  const { lang, finding, selectFinding, selectFrame, loadFinding } = useApp(
+    useShallow((s) => ({
+      lang: s.lang,
+      finding: s.finding,
+      selectFinding: s.selectFinding,
+      selectFrame: s.selectFrame,
+      loadFinding: s.loadFinding,
+    })),
   );
   const S = strings(lang);
   const chartBox = useRef<HTMLDivElement>(null);
@@ -182,11 +188,19 @@ export function Timeline({ report, table = true }: { report: Report; table?: boo
         ))}
       </select>
     ) : null;
-  if (!cur)
+  const deferred = !!cur?.deferred;
+  // A flood's other findings come without their attempts: fetch them when one is shown.
+  useEffect(() => {
+    if (deferred) void loadFinding(shown);
+  }, [deferred, shown, loadFinding]);
+  if (!cur || deferred)
     return (
-      <section className="panel timeline" aria-label={S.timeline}>
+      <section className="panel timeline" aria-label={S.timeline} aria-busy={deferred || undefined}>
         <h2>{S.timeline}</h2>
-        <p className="muted">{S.noTimeline}</p>
+        {deferred && picker}
+        <p className="muted" data-testid={deferred ? 'timeline-loading' : undefined}>
+          {deferred ? S.loadingAttempts : S.noTimeline}
+        </p>
       </section>
     );
   if (cur.kind !== 'syn-retry' && cur.kind !== 'dns-unanswered') {

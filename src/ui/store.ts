@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { Lang } from '../core/analysis/i18n';
 import { makeError, type CoreError } from '../core/errors';
 import type { Report } from '../core/report';
+import { openingFinding, withFinding } from '../core/session/view';
 import type { Progress } from '../core/pipeline';
 import type { AnalyzeOk, CaptureSource, Fail, FilterResult } from '../../workers/api';
 import { WorkerBridge } from './bridge';
@@ -61,6 +62,11 @@ export interface AppState {
   setLang(l: Lang): void;
   setTheme(t: Theme): void;
   selectFinding(i: number): void;
+  /**
+   * Fetch finding `i`'s attempt lists from the worker when the page received it without them (a
+   * flood's findings besides the one the timeline opens on: see `deferred` in session/view.ts).
+   */
+  loadFinding(i: number): Promise<void>;
   /** Select frame `n` of `capture`; `from` (the finding kind it is evidence of) also reveals it. */
   selectFrame(capture: number, n: number, from?: { kind: string | null }): Promise<void>;
   /** List another capture (its own filter, as the session holds it). */
@@ -99,6 +105,8 @@ const initialTheme = (): Theme =>
   (typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
 
 let job = 0;
+/** Deferred findings being fetched (one request each, however often they are picked). */
+const loading = new WeakSet<object>();
 
 type Setter = (partial: Partial<AppState> | ((s: AppState) => Partial<AppState>)) => void;
 
@@ -149,10 +157,7 @@ async function run(
     reports: res.reports,
     shared: res.shared ?? null,
     progress: null,
-    finding:
-      r.diagnosis.primaryFinding >= 0
-        ? r.diagnosis.primaryFinding
-        : r.findings.findIndex((f) => f.kind === 'syn-retry' || f.kind === 'dns-unanswered'),
+    finding: openingFinding(r),
     capture: r.diagnosis.evidenceCapture,
     rowCount: res.packets[r.diagnosis.evidenceCapture] ?? 0,
     listVersion: get().listVersion + 1,
@@ -233,6 +238,23 @@ export const useApp = create<AppState>((set, get) => ({
 
   selectFinding(finding) {
     set({ finding });
+    void get().loadFinding(finding);
+  },
+
+  async loadFinding(i) {
+    const r = get().reports;
+    if (!r?.en.findings[i]?.deferred || loading.has(r.en.findings[i])) return;
+    const asked = r.en.findings[i];
+    loading.add(asked);
+    try {
+      const got = await bridge.api.finding(i);
+      const now = get().reports;
+      // A newer result (another file, swapped sides) replaced this one meanwhile: not ours.
+      if (!got || !now || now.en.findings[i] !== asked) return;
+      set({ reports: { en: withFinding(now.en, i, got.en), zh: withFinding(now.zh, i, got.zh) } });
+    } finally {
+      loading.delete(asked);
+    }
   },
 
   async selectFrame(capture, n, from) {

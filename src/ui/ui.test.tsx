@@ -11,7 +11,7 @@ import { dnsQuery, ether, ipv4, tcpSegment, udpDatagram } from '../../test/helpe
 import { writeCapture, writePcap } from '../core/capture/writer';
 import { INCIDENT_BUDGET } from '../core/share/permalink';
 import { CAPTURES } from '../../test/helpers/corpus';
-import { flood } from '../../test/helpers/flood';
+import { flood, manyLadders } from '../../test/helpers/flood';
 import { MAX_DRAWN_ATTEMPTS } from '../core/session/view';
 import { strings } from './i18n';
 import { FIRST_LISTED, listedFindings } from './Summary';
@@ -273,6 +273,32 @@ describe('components', () => {
     const markers = document.querySelectorAll('[data-testid="syn-attempt"][data-kind="syn"]');
     expect(markers).toHaveLength(MAX_DRAWN_ATTEMPTS);
     expect(markers[markers.length - 1]!.getAttribute('aria-label')).toMatch(/^Attempt 300: \+299\.000 s/);
+  });
+
+  it("draws another finding of many once the worker has handed its attempts (the page got one finding's)", async () => {
+    await useApp.getState().open([{ kind: 'bytes', name: 'ladders.pcap', bytes: manyLadders(12, 40) }]);
+    const r = useApp.getState().reports!.en;
+    const first = useApp.getState().finding;
+    expect(r.findings[first]!.deferred).toBeUndefined();
+    const other = r.findings.findIndex((f) => f.deferred && f.kind === 'syn-retry');
+    expect(other).toBeGreaterThanOrEqual(0);
+    render(<App />);
+    await waitFor(() => expect(document.querySelectorAll('[data-testid="syn-attempt"][data-kind="syn"]')).toHaveLength(32));
+    const picker = screen.getByRole('combobox', { name: 'Findings' });
+    await act(async () => fireEvent.change(picker, { target: { value: String(other) } }));
+    // Fetched from the worker, then drawn: its own 40 attempts (the first 31 and the last).
+    await waitFor(() => expect(useApp.getState().reports!.en.findings[other]!.deferred).toBeUndefined());
+    await waitFor(() => expect(screen.queryByTestId('timeline-loading')).toBeNull());
+    const markers = document.querySelectorAll('[data-testid="syn-attempt"][data-kind="syn"]');
+    expect(markers).toHaveLength(MAX_DRAWN_ATTEMPTS);
+    expect(markers[markers.length - 1]!.getAttribute('aria-label')).toMatch(/^Attempt 40: /);
+    expect(useApp.getState().reports!.zh.findings[other]!.deferred).toBeUndefined();
+    expect(useApp.getState().reports!.en.findings[first]).toBe(r.findings[first]);
+  });
+
+  it('says it is loading a deferred finding, in both languages', () => {
+    expect(strings('en').loadingAttempts).toMatch(/^Loading/);
+    expect(strings('zh').loadingAttempts).toMatch(/载入/);
   });
 
   it('lists the first findings of a flood, the rest one click away, and always the current one', async () => {

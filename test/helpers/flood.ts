@@ -44,3 +44,23 @@ export function flood(n = 300, extras = true): Uint8Array {
   }
   return writeCapture(packets).bytes;
 }
+
+/**
+ * Many retried connections at once (a SYN flood from many ports): `conns` connections whose SYN is
+ * sent `n` times each, never answered. Each is its own finding with `n` attempts.
+ */
+export function manyLadders(conns = 12, n = 40): Uint8Array {
+  const packets = [];
+  for (let i = 0; i < n; i++)
+    for (let c = 0; c < conns; c++) {
+      const syn = ipv4(tcpSegment({ sport: 50000 + c, dport: 80, seq: 1000 + c, flags: 0x02, mss: 1460 }), {
+        src: '10.1.0.1',
+        dst: '10.2.0.2',
+        proto: 6,
+        id: i * conns + c,
+      });
+      const data = ether(syn);
+      packets.push({ ts: 1000 + i + c / 1000, data, origLen: data.length, linkType: 1 });
+    }
+  return writeCapture(packets).bytes;
+}

@@ -15,14 +15,14 @@ import { runAnalysis, type Progress } from '../pipeline';
 import type { ConversationTable } from '../analysis/conversations';
 import type { IoSeries } from '../analysis/series';
 import type { Lang } from '../analysis/i18n';
-import type { Report } from '../report';
+import type { Finding, Report } from '../report';
 import type { SharedResult } from '../share/permalink';
 import { makeRow, type Row } from './rows';
 import { buildShare, claimHolds, rebuildShared, type SharePreview } from './share';
 import { blobReader, PacketStore } from './store';
 import { exportCapture } from './export';
 import { bilingual } from './bilingual';
-import { viewReports } from './view';
+import { viewFinding, viewReports } from './view';
 
 export type { Row, SharePreview };
 
@@ -184,6 +184,17 @@ export class Session {
     } catch (e) {
       return { ok: false, error: toCoreError(e) };
     }
+  }
+
+  /**
+   * Finding `i` of the current result in both languages, with its per-attempt lists cut to what
+   * the timeline draws: for a finding the page received without them (`deferred`, a flood's).
+   */
+  finding(i: number): Record<Lang, Finding> | null {
+    const r = this.reports;
+    if (!r || !r.en.findings[i] || !r.zh.findings[i]) return null;
+    const cut = new Map<readonly unknown[], unknown[]>();
+    return { en: viewFinding(r.en.findings[i], cut), zh: viewFinding(r.zh.findings[i], cut) };
   }
 
   /**

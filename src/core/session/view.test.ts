@@ -1,11 +1,22 @@
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { flood } from '../../../test/helpers/flood';
+import { flood, manyLadders } from '../../../test/helpers/flood';
 import { analyzeBytes, analyzeFiles } from '../../../test/helpers/corpus';
 import type { Finding, Report } from '../report';
 import { decodePermalink } from '../share/permalink';
 import { claimHolds, claimOf } from './share';
-import { drawnAttempts, drawnEntries, fullLength, MAX_DRAWN_ATTEMPTS, viewReport, viewReports } from './view';
+import {
+  drawnAttempts,
+  drawnEntries,
+  EAGER_ATTEMPTS,
+  fullLength,
+  MAX_DRAWN_ATTEMPTS,
+  openingFinding,
+  viewFinding,
+  viewReport,
+  viewReports,
+  withFinding,
+} from './view';
 import { Session } from '.';
 
 const N = 300;
@@ -90,6 +101,67 @@ describe("the page's view of a report", () => {
     if (!d.ok) throw new Error(d.error.message);
     expect(d.result.claim.attempts).toBe(N);
     expect(d.result.claim.outer).toHaveLength(N);
+  });
+});
+
+describe('deferred attempt lists (many findings)', () => {
+  it("sends the page one finding's attempts, and the session gives any other's when asked", async () => {
+    const bytes = manyLadders(12, 40);
+    const full = await analyzeBytes(bytes);
+    const s = new Session();
+    const res = await s.analyze([{ kind: 'bytes', name: 'ladders.pcap', bytes }], {});
+    if (!res.ok) throw new Error(res.error.message);
+    const ladders = full.findings.filter((f) => f.kind === 'syn-retry');
+    expect(ladders).toHaveLength(12);
+    expect(12 * MAX_DRAWN_ATTEMPTS).toBeGreaterThan(EAGER_ATTEMPTS);
+
+    const view = res.reports.en;
+    const open = openingFinding(view);
+    expect(open).toBeGreaterThanOrEqual(0);
+    view.findings.forEach((f, i) => {
+      const g = f as Finding & Record<string, unknown>;
+      if (f.kind !== 'syn-retry') return;
+      if (i === open) {
+        expect(g.deferred).toBeUndefined();
+        expect(g.attemptList).toHaveLength(MAX_DRAWN_ATTEMPTS);
+      } else {
+        expect(g.deferred).toBe(true);
+        expect(g.attemptList).toEqual([]);
+        expect(fullLength(f, 'attemptList')).toBe(40);
+      }
+      // The rest of every finding is the report's: titles, frames, counts.
+      const whole = full.findings[i] as Finding & Record<string, unknown>;
+      expect({ ...g, attemptList: 0, trimmed: 0, deferred: 0 }).toEqual({ ...whole, attemptList: 0, trimmed: 0, deferred: 0 });
+    });
+    // Both languages defer the same findings; the page receives a small part of the lists.
+    expect(res.reports.zh.findings.map((f) => !!f.deferred)).toEqual(view.findings.map((f) => !!f.deferred));
+    expect(serialize(view).length).toBeLessThan(serialize(viewReport(full)).length / 2);
+
+    // Picking another finding: the session hands its lists, cut as the timeline draws them.
+    const other = view.findings.findIndex((f) => f.deferred);
+    const got = s.finding(other);
+    expect(got).not.toBeNull();
+    expect(got!.en).toEqual(viewFinding(full.findings[other]!));
+    expect(got!.en.deferred).toBeUndefined();
+    expect(got!.zh.title).not.toBe(got!.en.title);
+    expect((got!.zh as unknown as Record<string, unknown>).attemptList).toEqual(
+      (got!.en as unknown as Record<string, unknown>).attemptList,
+    );
+    const merged = withFinding(view, other, got!.en);
+    expect(merged.findings[other]).toBe(got!.en);
+    expect(merged.findings[open]).toBe(view.findings[open]);
+    expect(view.findings[other]!.deferred).toBe(true); // the old view is left as it was
+    expect(s.finding(999)).toBeNull();
+  });
+
+  it('keeps a few findings whole (an incident), however long their lists', async () => {
+    const bytes = manyLadders(3, 500);
+    const res = await new Session().analyze([{ kind: 'bytes', name: 'three.pcap', bytes }], {});
+    if (!res.ok) throw new Error(res.error.message);
+    expect(res.reports.en.findings.some((f) => f.deferred)).toBe(false);
+    expect(res.reports.en.findings.filter((f) => f.kind === 'syn-retry').every((f) => fullLength(f, 'attemptList') === 500)).toBe(
+      true,
+    );
   });
 });
 

@@ -63,21 +63,55 @@ export function fullLength(f: Finding, key: TrimmedList): number {
 }
 
 /**
+ * Past this many drawn attempt entries over all findings (a flood: 128 findings of 32 drawn
+ * attempts each at 4 GiB, 85 % of the result), the page receives the lists of one finding only,
+ * the one its timeline opens on; the others' lists are left out (`deferred`) and fetched from the
+ * session when the user picks one (`Session.finding`). Receiving the whole result had been one
+ * main-thread task of 47 to 53 ms at 4 GiB. An incident's few findings come whole.
+ */
+export const EAGER_ATTEMPTS = 256;
+
+/** The finding the timeline opens on: the diagnosis' own, else the first SYN or DNS ladder. */
+export function openingFinding(r: Report): number {
+  return r.diagnosis.primaryFinding >= 0
+    ? r.diagnosis.primaryFinding
+    : r.findings.findIndex((f) => f.kind === 'syn-retry' || f.kind === 'dns-unanswered');
+}
+
+/** Attempt entries the page would receive for report `r` with every list cut to what is drawn. */
+function drawnTotal(r: Report): number {
+  let n = 0;
+  for (const f of r.findings) {
+    const src = f as unknown as Record<string, unknown>;
+    for (const key of TRIMMED_LISTS) {
+      const list = src[key];
+      if (Array.isArray(list)) n += Math.min(list.length, MAX_DRAWN_ATTEMPTS);
+    }
+  }
+  return n;
+}
+
+/**
  * Both languages' views. The Chinese report points at the English one's arrays where they are the
  * same (see `bilingual`), and so do its cut lists: the clone still carries each once.
  */
 export function viewReports(reports: Record<Lang, Report>): Record<Lang, Report> {
   const cut = new Map<readonly unknown[], unknown[]>();
+  const en = reports.en;
+  const keep = drawnTotal(en) > EAGER_ATTEMPTS ? openingFinding(en) : null;
   const out = {} as Record<Lang, Report>;
-  for (const lang of Object.keys(reports) as Lang[]) out[lang] = viewReport(reports[lang], cut);
+  for (const lang of Object.keys(reports) as Lang[]) out[lang] = viewReport(reports[lang], cut, keep);
   return out;
 }
 
-/** One report's view: a new report object; the findings left whole are the same objects. */
-export function viewReport(r: Report, cut = new Map<readonly unknown[], unknown[]>()): Report {
+/**
+ * One report's view: a new report object; the findings left whole are the same objects. With
+ * `keep` a number, only that finding keeps its attempt lists (the others are deferred).
+ */
+export function viewReport(r: Report, cut = new Map<readonly unknown[], unknown[]>(), keep: number | null = null): Report {
   let findings: Finding[] | null = null;
   r.findings.forEach((f, i) => {
-    const g = viewFinding(f, cut);
+    const g = keep === null || i === keep ? viewFinding(f, cut) : deferredFinding(f);
     if (g === f) return;
     findings ??= r.findings.slice();
     findings[i] = g;
@@ -85,7 +119,8 @@ export function viewReport(r: Report, cut = new Map<readonly unknown[], unknown[
   return findings ? { ...r, findings } : r;
 }
 
-function viewFinding(f: Finding, cut: Map<readonly unknown[], unknown[]>): Finding {
+/** A finding as the page draws it: each per-attempt list cut to the drawn attempts. */
+export function viewFinding(f: Finding, cut = new Map<readonly unknown[], unknown[]>()): Finding {
   const src = f as unknown as Record<string, unknown>;
   let copy: Record<string, unknown> | null = null;
   const trimmed: Partial<Record<TrimmedList, number>> = {};
@@ -104,4 +139,33 @@ function viewFinding(f: Finding, cut: Map<readonly unknown[], unknown[]>): Findi
   if (!copy) return f;
   copy.trimmed = trimmed;
   return copy as unknown as Finding;
+}
+
+/** The finding without its per-attempt lists (their lengths in `trimmed`), or itself if it has none. */
+function deferredFinding(f: Finding): Finding {
+  const src = f as unknown as Record<string, unknown>;
+  let copy: Record<string, unknown> | null = null;
+  const trimmed: Partial<Record<TrimmedList, number>> = {};
+  for (const key of TRIMMED_LISTS) {
+    const list = src[key];
+    if (!Array.isArray(list) || !list.length) continue;
+    copy ??= { ...src };
+    copy[key] = EMPTY;
+    trimmed[key] = list.length;
+  }
+  if (!copy) return f;
+  copy.trimmed = trimmed;
+  copy.deferred = true;
+  return copy as unknown as Finding;
+}
+
+/** One empty list for every deferred one (the clone carries it once). */
+const EMPTY: readonly unknown[] = [];
+
+/** Finding `i` of a view with its lists, taken from the session's `finding(i)`. */
+export function withFinding(r: Report, i: number, f: Finding): Report {
+  if (!r.findings[i]) return r;
+  const findings = r.findings.slice();
+  findings[i] = f;
+  return { ...r, findings };
 }
