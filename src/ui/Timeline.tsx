@@ -14,7 +14,7 @@ type SynRetryFinding = FindingOf<'syn-retry'>;
 type DnsFinding = FindingOf<'dns-unanswered'>;
 import { strings } from './i18n';
 import { Marker, STATE_COLOR, Swatch } from './palette';
-import { timelineFindings, timelineOf, type FindingTimeline } from '../core/analysis/timeline';
+import { shownFinding, timelineFindings, timelineOf, type FindingTimeline } from '../core/analysis/timeline';
 import { useApp } from './store';
 import { drawnEntries, fullLength } from '../core/session/view';
 import { BottomAxis, useBoxWidth, VLine } from './chart';
@@ -176,7 +176,7 @@ export function Timeline({ report, table = true }: { report: Report; table?: boo
   const S = strings(lang);
   const chartBox = useRef<HTMLDivElement>(null);
   const withTimeline = timelineFindings(report);
-  const shown = withTimeline.includes(finding) ? finding : (withTimeline[0] ?? -1);
+  const shown = shownFinding(report, finding);
   const cur = report.findings[shown];
   const picker =
     withTimeline.length > 1 ? (
@@ -189,7 +189,8 @@ export function Timeline({ report, table = true }: { report: Report; table?: boo
       </select>
     ) : null;
   const deferred = !!cur?.deferred;
-  // A flood's other findings come without their attempts: fetch them when one is shown.
+  // A flood's other findings come without their attempts: fetch them when one is shown (picked
+  // on the timeline or in the findings list).
   useEffect(() => {
     if (deferred) void loadFinding(shown);
   }, [deferred, shown, loadFinding]);

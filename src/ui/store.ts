@@ -238,7 +238,6 @@ export const useApp = create<AppState>((set, get) => ({
 
   selectFinding(finding) {
     set({ finding });
-    void get().loadFinding(finding);
   },
 
   async loadFinding(i) {

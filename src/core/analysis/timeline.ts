@@ -36,3 +36,9 @@ export function timelineFindings(r: Report): number[] {
   });
   return out;
 }
+
+/** The finding the timeline shows when `finding` is selected: it, or the first with a timeline. */
+export function shownFinding(r: Report, finding: number): number {
+  const withTimeline = timelineFindings(r);
+  return withTimeline.includes(finding) ? finding : (withTimeline[0] ?? -1);
+}

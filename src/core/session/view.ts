@@ -16,6 +16,7 @@
  * packet list marks every frame of a finding.
  */
 import type { Lang } from '../analysis/i18n';
+import { shownFinding } from '../analysis/timeline';
 import type { Finding, FindingBase, Report } from '../report';
 
 /**
@@ -71,7 +72,10 @@ export function fullLength(f: Finding, key: TrimmedList): number {
  */
 export const EAGER_ATTEMPTS = 256;
 
-/** The finding the timeline opens on: the diagnosis' own, else the first SYN or DNS ladder. */
+/**
+ * The finding selected when a result opens: the diagnosis' own, else the first SYN or DNS ladder
+ * (the timeline shows it if it has a timeline: see `shownFinding`).
+ */
 export function openingFinding(r: Report): number {
   return r.diagnosis.primaryFinding >= 0
     ? r.diagnosis.primaryFinding
@@ -98,7 +102,7 @@ function drawnTotal(r: Report): number {
 export function viewReports(reports: Record<Lang, Report>): Record<Lang, Report> {
   const cut = new Map<readonly unknown[], unknown[]>();
   const en = reports.en;
-  const keep = drawnTotal(en) > EAGER_ATTEMPTS ? openingFinding(en) : null;
+  const keep = drawnTotal(en) > EAGER_ATTEMPTS ? shownFinding(en, openingFinding(en)) : null;
   const out = {} as Record<Lang, Report>;
   for (const lang of Object.keys(reports) as Lang[]) out[lang] = viewReport(reports[lang], cut, keep);
   return out;
@@ -111,7 +115,7 @@ export function viewReports(reports: Record<Lang, Report>): Record<Lang, Report>
 export function viewReport(r: Report, cut = new Map<readonly unknown[], unknown[]>(), keep: number | null = null): Report {
   let findings: Finding[] | null = null;
   r.findings.forEach((f, i) => {
-    const g = keep === null || i === keep ? viewFinding(f, cut) : deferredFinding(f);
+    const g = viewFinding(f, cut, keep !== null && i !== keep);
     if (g === f) return;
     findings ??= r.findings.slice();
     findings[i] = g;
@@ -119,15 +123,19 @@ export function viewReport(r: Report, cut = new Map<readonly unknown[], unknown[
   return findings ? { ...r, findings } : r;
 }
 
-/** A finding as the page draws it: each per-attempt list cut to the drawn attempts. */
-export function viewFinding(f: Finding, cut = new Map<readonly unknown[], unknown[]>()): Finding {
+/**
+ * A finding as the page draws it: each per-attempt list cut to the drawn attempts; with `defer`,
+ * left out instead (empty, `deferred` set), until the page asks for them. Either way `trimmed`
+ * holds the full length of each list changed; a finding with nothing to change is returned as is.
+ */
+export function viewFinding(f: Finding, cut = new Map<readonly unknown[], unknown[]>(), defer = false): Finding {
   const src = f as unknown as Record<string, unknown>;
   let copy: Record<string, unknown> | null = null;
   const trimmed: Partial<Record<TrimmedList, number>> = {};
   for (const key of TRIMMED_LISTS) {
     const list = src[key];
-    if (!Array.isArray(list) || list.length <= MAX_DRAWN_ATTEMPTS) continue;
-    let short = cut.get(list);
+    if (!Array.isArray(list) || list.length <= (defer ? 0 : MAX_DRAWN_ATTEMPTS)) continue;
+    let short = defer ? EMPTY : cut.get(list);
     if (!short) {
       short = drawnAttempts(list.length).map((i) => list[i] as unknown);
       cut.set(list, short);
@@ -138,29 +146,12 @@ export function viewFinding(f: Finding, cut = new Map<readonly unknown[], unknow
   }
   if (!copy) return f;
   copy.trimmed = trimmed;
-  return copy as unknown as Finding;
-}
-
-/** The finding without its per-attempt lists (their lengths in `trimmed`), or itself if it has none. */
-function deferredFinding(f: Finding): Finding {
-  const src = f as unknown as Record<string, unknown>;
-  let copy: Record<string, unknown> | null = null;
-  const trimmed: Partial<Record<TrimmedList, number>> = {};
-  for (const key of TRIMMED_LISTS) {
-    const list = src[key];
-    if (!Array.isArray(list) || !list.length) continue;
-    copy ??= { ...src };
-    copy[key] = EMPTY;
-    trimmed[key] = list.length;
-  }
-  if (!copy) return f;
-  copy.trimmed = trimmed;
-  copy.deferred = true;
+  if (defer) copy.deferred = true;
   return copy as unknown as Finding;
 }
 
 /** One empty list for every deferred one (the clone carries it once). */
-const EMPTY: readonly unknown[] = [];
+const EMPTY: unknown[] = [];
 
 /** Finding `i` of a view with its lists, taken from the session's `finding(i)`. */
 export function withFinding(r: Report, i: number, f: Finding): Report {
