@@ -219,6 +219,40 @@ test.describe('large captures', () => {
   });
 });
 
+test('panels below the fold are laid out only when scrolled near, and then show in full', async ({ page }) => {
+  // Their first style and layout (the connections table: ~24 ms at 1 GiB, twice that with both
+  // cores busy) would otherwise land in the frames that render the result. Chromium renders
+  // content-visibility: auto within 150 % of the viewport's height beyond its edges, hence a short
+  // viewport here (the sample's rows start ~1400 px down).
+  await page.setViewportSize({ width: 1280, height: 400 });
+  await page.goto('/');
+  await page.getByTestId('sample').click();
+  await expect(page.getByTestId('packet-list')).toBeAttached();
+  const rows = page.locator('.results > .col-wide');
+  await expect(rows).toHaveCount(2);
+  const state = () =>
+    rows.evaluateAll((els) =>
+      els.map((e) => ({
+        far: e.getBoundingClientRect().top > 2.5 * innerHeight,
+        // Its children are what is skipped (the row itself keeps a box).
+        rendered: e.firstElementChild!.checkVisibility({ contentVisibilityAuto: true }),
+      })),
+    );
+  expect(await state()).toEqual([
+    { far: true, rendered: false },
+    { far: true, rendered: false },
+  ]);
+  await page.getByTestId('connections').scrollIntoViewIfNeeded();
+  await expect.poll(async () => (await state())[0]!.rendered).toBe(true);
+  await expect(page.getByTestId('connections').locator('tbody tr').first()).toBeVisible();
+  await page.getByTestId('packet-list').scrollIntoViewIfNeeded();
+  await expect.poll(async () => (await state())[1]!.rendered).toBe(true);
+  await expect(page.getByTestId('packet-row').first()).toBeVisible();
+  // Nothing clipped or collapsed once shown: the real height, not the 420 px placeholder.
+  const h = await page.locator('.col-wide.packets-area').evaluate((e) => e.getBoundingClientRect().height);
+  expect(h).toBeGreaterThan(420);
+});
+
 test('screenshots of the result view in both themes and languages', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('sample').click();
