@@ -1,14 +1,19 @@
 /**
- * Per-capture packet index: struct of arrays (typed arrays, no object per packet), 30 bytes a
+ * Per-capture packet index: struct of arrays (typed arrays, no object per packet), 22 bytes a
  * packet. Packet bytes are read back from the capture file with a {@link ByteReader}
  * (Blob.slice in the browser) when it is uncompressed, so memory stays at the index whatever the
  * file size; otherwise (gzip, in-memory captures) they are packed into 16 MiB arenas, up to a
  * budget beyond which only the index grows.
  *
- *   per packet:  ts f64 | where f64 | caplen u32 | origLen u32 | iface u8 | stream i32 | flags u8
+ *   per packet:  ts f64 | where u32 | caplen u16 | origLen u16 | iface u8 | stream i32 | flags u8
  *
- *   where:  read back  the packet's byte offset in the file
- *           in memory  arena * 2^32 + offset in the arena, or -1 past the budget (not kept)
+ *   where:  read back  the packet's byte offset in the file, less its chunk's first one
+ *           in memory  arena * 2^32 + offset in the arena, or -1 past the budget (not kept): f64
+ *
+ * The narrow columns ({@link IntColumn}) widen one chunk when a value does not fit: a caplen or
+ * origLen over 65,535 (a GSO super-frame, a jumbo frame) makes that chunk's lengths 32-bit, and
+ * 2^16 packets spanning more than 4 GiB of file (~64 KiB each) make its offsets 64-bit. A capture
+ * of ordinary packets never widens.
  *
  * Each column is a list of fixed-size chunks of 2^16 entries ({@link Column}): appending never
  * copies, and every page of the index is written once. A contiguous array grown by half each
@@ -83,13 +88,105 @@ export class Column<A extends Numbers> {
   }
 }
 
+type Ints = Uint16Array | Uint32Array | Float64Array;
+
+/**
+ * A column of integers kept narrow per chunk: entry = the chunk's base + a 16- or 32-bit value,
+ * the chunk widened (16 -> 32 -> 64-bit, base 0) the first time a value does not fit. Written
+ * through {@link put}; the chunk being filled is `cur`.
+ */
+export class IntColumn {
+  readonly chunks: Ints[] = [];
+  /** Per chunk, what its entries are relative to. */
+  readonly bases: number[] = [];
+  private cur: Ints = new Uint16Array(0);
+  private base = 0;
+  /** The largest value `cur` can hold (relative to `base`). */
+  private max = 0;
+
+  /**
+   * @param bits the narrowest width a chunk starts at (64: plain doubles, never relative)
+   * @param relative a chunk's entries are relative to its first value (file offsets)
+   */
+  constructor(
+    private readonly bits: 16 | 32 | 64,
+    private readonly relative: boolean,
+  ) {}
+
+  /** Entry `i` (which must have been written). */
+  at(i: number): number {
+    const k = i >>> CHUNK_BITS;
+    return this.bases[k]! + this.chunks[k]![i & CHUNK_MASK]!;
+  }
+
+  /** Start a new chunk whose first value will be `first`. */
+  push(first: number): void {
+    this.base = this.relative && this.bits !== 64 ? first : 0;
+    this.cur = make(this.bits, CHUNK);
+    this.max = MAX[this.bits];
+    this.chunks.push(this.cur);
+    this.bases.push(this.base);
+  }
+
+  /** Write entry `j` of the chunk being filled. */
+  put(j: number, v: number): void {
+    const d = v - this.base;
+    // A 64-bit chunk (max Infinity, base 0) takes anything, -1 included.
+    if ((d >= 0 && d <= this.max && d === Math.floor(d)) || this.max === Infinity) this.cur[j] = d;
+    else this.widen(j, v);
+  }
+
+  /** Make the chunk being filled wide enough for `v` (rare), then write it at `j`. */
+  private widen(j: number, v: number): void {
+    const d = v - this.base;
+    const to = this.cur instanceof Uint16Array && d >= 0 && d <= MAX[32] && d === Math.floor(d) ? 32 : 64;
+    const wide = make(to, this.cur.length);
+    const base = to === 64 ? 0 : this.base;
+    for (let i = 0; i < j; i++) wide[i] = this.base + this.cur[i]! - base;
+    const k = this.chunks.length - 1;
+    this.chunks[k] = this.cur = wide;
+    this.bases[k] = this.base = base;
+    this.max = MAX[to];
+    this.cur[j] = v - base;
+  }
+
+  /** Cut the last chunk to the `n` entries written overall. */
+  trim(n: number): void {
+    const last = this.chunks.length - 1;
+    const used = n - last * CHUNK;
+    if (last >= 0 && used < this.chunks[last]!.length) this.chunks[last] = this.chunks[last]!.slice(0, used);
+  }
+
+  /** Give a cut last chunk its full size again, keeping its entries and width. */
+  reopen(): void {
+    const last = this.chunks.length - 1;
+    const old = this.chunks[last]!;
+    const c = make(old instanceof Uint16Array ? 16 : old instanceof Uint32Array ? 32 : 64, CHUNK);
+    c.set(old);
+    this.chunks[last] = this.cur = c;
+    this.base = this.bases[last]!;
+    this.max = MAX[c instanceof Uint16Array ? 16 : c instanceof Uint32Array ? 32 : 64];
+  }
+
+  /** Bytes the column's chunks take. */
+  bytes(): number {
+    return this.chunks.reduce((n, c) => n + c.byteLength, 0);
+  }
+}
+
+const MAX = { 16: 0xffff, 32: 0xffffffff, 64: Infinity } as const;
+
+function make(bits: 16 | 32 | 64, n: number): Ints {
+  return bits === 16 ? new Uint16Array(n) : bits === 32 ? new Uint32Array(n) : new Float64Array(n);
+}
+
 export class PacketStore {
   n = 0;
   readonly ts = new Column((n) => new Float64Array(n));
   /** Where packet `i`'s bytes are (see the layout above). */
-  readonly dataOffset = new Column((n) => new Float64Array(n));
-  readonly len = new Column((n) => new Uint32Array(n));
-  readonly origLen = new Column((n) => new Uint32Array(n));
+  readonly dataOffset: IntColumn;
+  readonly len = new IntColumn(16, false);
+  readonly origLen = new IntColumn(16, false);
   /** Index into `linkTypes` (interfaces rarely number more than a few). */
   private readonly iface = new Column((n) => new Uint8Array(n));
   /** tcp.stream per packet (-1 none), for filters. */
@@ -98,9 +195,6 @@ export class PacketStore {
   readonly flags = new Column((n) => new Uint8Array(n));
   // The chunks being filled (add() writes these without a lookup per column).
   private cTs = new Float64Array(0);
-  private cOffset = new Float64Array(0);
-  private cLen = new Uint32Array(0);
-  private cOrig = new Uint32Array(0);
   private cIface = new Uint8Array(0);
   private cStream = new Int32Array(0);
   private cFlags = new Uint8Array(0);
@@ -125,6 +219,8 @@ export class PacketStore {
     readonly reader: ByteReader | null = null,
   ) {
     this.inMemory = !reader;
+    // In memory, `where` encodes an arena and an offset (or -1): not a narrow file offset.
+    this.dataOffset = new IntColumn(this.inMemory ? 64 : 32, true);
   }
 
   /** Link type of packet `i`. */
@@ -132,7 +228,7 @@ export class PacketStore {
     return this.linkTypes[this.iface.at(i)]!;
   }
 
-  private columns(): Column<Numbers>[] {
+  private columns(): (Column<Numbers> | IntColumn)[] {
     return [this.ts, this.dataOffset, this.len, this.origLen, this.iface, this.stream, this.flags];
   }
 
@@ -140,18 +236,18 @@ export class PacketStore {
    * Point add() at the chunks to fill: new ones (`reopen` false), or the cut last ones given their
    * full size again (an add() after trim()).
    */
-  private openChunks(reopen: boolean): void {
+  private openChunks(reopen: boolean, rec: RawRecord): void {
     const open = <A extends Numbers>(c: Column<A>): A => (reopen ? c.reopen() : c.push());
+    for (const c of [this.dataOffset, this.len, this.origLen])
+      if (reopen) c.reopen();
+      else c.push(rec.dataOffset);
     this.cTs = open(this.ts);
-    this.cOffset = open(this.dataOffset);
-    this.cLen = open(this.len);
-    this.cOrig = open(this.origLen);
     this.cIface = open(this.iface);
     this.cStream = open(this.stream);
     this.cFlags = open(this.flags);
   }
 
-  /** Drop the last chunks' spare room once the capture is read: 30 bytes a packet, no more. */
+  /** Drop the last chunks' spare room once the capture is read: 22 bytes a packet, no more. */
   trim(): void {
     for (const c of this.columns()) c.trim(this.n);
     // Writes past a cut chunk go through reopen() (add() sees the short array).
@@ -166,12 +262,12 @@ export class PacketStore {
   /** Index a record (and keep its bytes when there is no file to read them back from). */
   add(rec: RawRecord, stream = -1, flags = 0): void {
     const j = this.n & CHUNK_MASK;
-    if (j === 0 || j >= this.cTs.length) this.openChunks(j !== 0);
+    if (j === 0 || j >= this.cTs.length) this.openChunks(j !== 0, rec);
     this.n++;
     this.cTs[j] = rec.ts;
     if (Number.isNaN(this.firstTs) && rec.ts) this.firstTs = rec.ts;
-    this.cLen[j] = rec.data.length;
-    this.cOrig[j] = rec.origLen;
+    this.len.put(j, rec.data.length);
+    this.origLen.put(j, rec.origLen);
     if (rec.linkType !== this.lastLinkType) {
       let li = this.linkTypes.indexOf(rec.linkType);
       if (li < 0) li = this.linkTypes.length < 255 ? this.linkTypes.push(rec.linkType) - 1 : 254;
@@ -179,13 +275,15 @@ export class PacketStore {
       this.lastIface = li;
     }
     this.cIface[j] = this.lastIface;
-    this.cOffset[j] = rec.dataOffset;
     this.cStream[j] = stream;
     this.cFlags[j] = flags;
-    if (!this.inMemory) return;
+    if (!this.inMemory) {
+      this.dataOffset.put(j, rec.dataOffset);
+      return;
+    }
     const len = rec.data.length;
     if (this.retained + len > MAX_RETAINED) {
-      this.cOffset[j] = -1;
+      this.dataOffset.put(j, -1);
       return;
     }
     if (!this.arenas.length || this.fill + len > ARENA) {
@@ -194,7 +292,7 @@ export class PacketStore {
     }
     const a = this.arenas.length - 1;
     this.arenas[a]!.set(rec.data, this.fill);
-    this.cOffset[j] = a * ARENA_WHERE + this.fill;
+    this.dataOffset.put(j, a * ARENA_WHERE + this.fill);
     this.fill += len;
     this.retained += len;
   }
