@@ -185,6 +185,28 @@ test.describe('large captures', () => {
     await expect(page.getByTestId('syn-attempt')).toHaveCount(3);
   });
 
+  test('a big result lays out the rows below the fold only when scrolled near, then in full', async ({ page }) => {
+    // Their first style and layout (the connections table: ~24 ms at 1 GiB, twice that with both
+    // cores busy) would otherwise land in the frames that render the result.
+    await page.setViewportSize({ width: 1280, height: 400 });
+    await page.goto('/');
+    await page.getByTestId('file-input').setInputFiles(big);
+    await expect(page.getByTestId('packet-list')).toBeAttached({ timeout: 90_000 });
+    expect(await belowFold(page)).toEqual([
+      { far: true, rendered: false },
+      { far: true, rendered: false },
+    ]);
+    await page.getByTestId('connections').scrollIntoViewIfNeeded();
+    await expect.poll(async () => (await belowFold(page))[0]!.rendered).toBe(true);
+    await expect(page.getByTestId('connections').locator('tbody tr').first()).toBeVisible();
+    await page.getByTestId('packet-list').scrollIntoViewIfNeeded();
+    await expect.poll(async () => (await belowFold(page))[1]!.rendered).toBe(true);
+    await expect(page.getByTestId('packet-row').first()).toBeVisible();
+    // Its real height once shown, not the 420 px placeholder.
+    const h = await page.locator('.col-wide.packets-area').evaluate((e) => e.getBoundingClientRect().height);
+    expect(h).toBeGreaterThan(420);
+  });
+
   test('the packet list is virtualised: over a million rows, few in the DOM, the end reached at once', async ({ page }) => {
     await page.goto('/');
     await page.getByTestId('file-input').setInputFiles(big);
@@ -219,38 +241,27 @@ test.describe('large captures', () => {
   });
 });
 
-test('panels below the fold are laid out only when scrolled near, and then show in full', async ({ page }) => {
-  // Their first style and layout (the connections table: ~24 ms at 1 GiB, twice that with both
-  // cores busy) would otherwise land in the frames that render the result. Chromium renders
-  // content-visibility: auto within 150 % of the viewport's height beyond its edges, hence a short
-  // viewport here (the sample's rows start ~1400 px down).
+/** Per row below the diagnosis column: far below the viewport, and laid out (not skipped). */
+function belowFold(page: Page) {
+  return page.locator('.results > .col-wide').evaluateAll((els) =>
+    els.map((e) => ({
+      // Chromium renders content-visibility: auto within 150 % of the viewport's height beyond it.
+      far: e.getBoundingClientRect().top > 2.5 * innerHeight,
+      // The row's children are what is skipped (the row itself keeps a box).
+      rendered: e.firstElementChild!.checkVisibility({ contentVisibilityAuto: true }),
+    })),
+  );
+}
+
+test('a small result lays out every row at once (full-page screenshots and printing show them)', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 400 });
   await page.goto('/');
   await page.getByTestId('sample').click();
   await expect(page.getByTestId('packet-list')).toBeAttached();
-  const rows = page.locator('.results > .col-wide');
-  await expect(rows).toHaveCount(2);
-  const state = () =>
-    rows.evaluateAll((els) =>
-      els.map((e) => ({
-        far: e.getBoundingClientRect().top > 2.5 * innerHeight,
-        // Its children are what is skipped (the row itself keeps a box).
-        rendered: e.firstElementChild!.checkVisibility({ contentVisibilityAuto: true }),
-      })),
-    );
-  expect(await state()).toEqual([
-    { far: true, rendered: false },
-    { far: true, rendered: false },
+  expect(await belowFold(page)).toEqual([
+    { far: true, rendered: true },
+    { far: true, rendered: true },
   ]);
-  await page.getByTestId('connections').scrollIntoViewIfNeeded();
-  await expect.poll(async () => (await state())[0]!.rendered).toBe(true);
-  await expect(page.getByTestId('connections').locator('tbody tr').first()).toBeVisible();
-  await page.getByTestId('packet-list').scrollIntoViewIfNeeded();
-  await expect.poll(async () => (await state())[1]!.rendered).toBe(true);
-  await expect(page.getByTestId('packet-row').first()).toBeVisible();
-  // Nothing clipped or collapsed once shown: the real height, not the 420 px placeholder.
-  const h = await page.locator('.col-wide.packets-area').evaluate((e) => e.getBoundingClientRect().height);
-  expect(h).toBeGreaterThan(420);
 });
 
 test('screenshots of the result view in both themes and languages', async ({ page }) => {

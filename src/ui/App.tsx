@@ -248,14 +248,22 @@ function IgnoredFiles(): JSX.Element | null {
  */
 const STAGES = { main: 1, table: 2, side: 3, io: 4, connections: 5, packets: 6 } as const;
 
+/**
+ * Results of this many packets or more skip laying out the rows below the fold until they are
+ * scrolled near (`.results.big`, content-visibility: auto in styles.css). Below it the rows cost
+ * little, and full-page screenshots and printing keep them (skipped rows stay blank in both).
+ */
+const BIG_RESULT = 100_000;
+
 function Results(): JSX.Element | null {
   const report = useReport();
   const lang = useApp((s) => s.lang);
   const S = strings(lang);
   const stage = useStages(STAGES.packets);
   if (!report) return null;
+  const big = report.captures.reduce((n, c) => n + c.packets, 0) >= BIG_RESULT;
   return (
-    <main className="results">
+    <main className={big ? 'results big' : 'results'}>
       <SharedBanner />
       <IgnoredFiles />
       {stage >= STAGES.main ? (
