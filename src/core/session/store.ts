@@ -46,7 +46,7 @@ const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
-type Numbers = Float64Array | Uint32Array | Int32Array | Uint8Array;
+type Numbers = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
 
 /** One column of the index, in chunks of {@link CHUNK} entries. */
 export class Column<A extends Numbers> {
@@ -73,11 +73,12 @@ export class Column<A extends Numbers> {
     if (last >= 0 && used < this.chunks[last]!.length) this.chunks[last] = this.chunks[last]!.slice(0, used) as A;
   }
 
-  /** Give a cut last chunk its full size again, keeping its entries, and return it. */
+  /** Give a cut last chunk its full size again, keeping its entries (and type), and return it. */
   reopen(): A {
     const last = this.chunks.length - 1;
-    const c = this.make(CHUNK);
-    c.set(this.chunks[last]! as never);
+    const old = this.chunks[last]!;
+    const c = new (old.constructor as new (n: number) => A)(CHUNK);
+    c.set(old as never);
     this.chunks[last] = c;
     return c;
   }
@@ -95,8 +96,7 @@ type Ints = Uint16Array | Uint32Array | Float64Array;
  * the chunk widened (16 -> 32 -> 64-bit, base 0) the first time a value does not fit. Written
  * through {@link put}; the chunk being filled is `cur`.
  */
-export class IntColumn {
-  readonly chunks: Ints[] = [];
+export class IntColumn extends Column<Ints> {
   /** Per chunk, what its entries are relative to. */
   readonly bases: number[] = [];
   private cur: Ints = new Uint16Array(0);
@@ -111,20 +111,20 @@ export class IntColumn {
   constructor(
     private readonly bits: 16 | 32 | 64,
     private readonly relative: boolean,
-  ) {}
+  ) {
+    super((n) => make(bits, n));
+  }
 
-  /** Entry `i` (which must have been written). */
-  at(i: number): number {
+  override at(i: number): number {
     const k = i >>> CHUNK_BITS;
     return this.bases[k]! + this.chunks[k]![i & CHUNK_MASK]!;
   }
 
   /** Start a new chunk whose first value will be `first`. */
-  push(first: number): void {
+  start(first: number): void {
     this.base = this.relative && this.bits !== 64 ? first : 0;
-    this.cur = make(this.bits, CHUNK);
+    this.cur = this.push();
     this.max = MAX[this.bits];
-    this.chunks.push(this.cur);
     this.bases.push(this.base);
   }
 
@@ -139,7 +139,7 @@ export class IntColumn {
   /** Make the chunk being filled wide enough for `v` (rare), then write it at `j`. */
   private widen(j: number, v: number): void {
     const d = v - this.base;
-    const to = this.cur instanceof Uint16Array && d >= 0 && d <= MAX[32] && d === Math.floor(d) ? 32 : 64;
+    const to = bitsOf(this.cur) === 16 && d >= 0 && d <= MAX[32] && d === Math.floor(d) ? 32 : 64;
     const wide = make(to, this.cur.length);
     const base = to === 64 ? 0 : this.base;
     for (let i = 0; i < j; i++) wide[i] = this.base + this.cur[i]! - base;
@@ -150,31 +150,20 @@ export class IntColumn {
     this.cur[j] = v - base;
   }
 
-  /** Cut the last chunk to the `n` entries written overall. */
-  trim(n: number): void {
-    const last = this.chunks.length - 1;
-    const used = n - last * CHUNK;
-    if (last >= 0 && used < this.chunks[last]!.length) this.chunks[last] = this.chunks[last]!.slice(0, used);
-  }
-
-  /** Give a cut last chunk its full size again, keeping its entries and width. */
-  reopen(): void {
-    const last = this.chunks.length - 1;
-    const old = this.chunks[last]!;
-    const c = make(old instanceof Uint16Array ? 16 : old instanceof Uint32Array ? 32 : 64, CHUNK);
-    c.set(old);
-    this.chunks[last] = this.cur = c;
-    this.base = this.bases[last]!;
-    this.max = MAX[c instanceof Uint16Array ? 16 : c instanceof Uint32Array ? 32 : 64];
-  }
-
-  /** Bytes the column's chunks take. */
-  bytes(): number {
-    return this.chunks.reduce((n, c) => n + c.byteLength, 0);
+  /** Give a cut last chunk its full size again, keeping its entries, width and base. */
+  override reopen(): Ints {
+    this.cur = super.reopen();
+    this.base = this.bases[this.bases.length - 1]!;
+    this.max = MAX[bitsOf(this.cur)];
+    return this.cur;
   }
 }
 
 const MAX = { 16: 0xffff, 32: 0xffffffff, 64: Infinity } as const;
+
+function bitsOf(a: Ints): 16 | 32 | 64 {
+  return a instanceof Uint16Array ? 16 : a instanceof Uint32Array ? 32 : 64;
+}
 
 function make(bits: 16 | 32 | 64, n: number): Ints {
   return bits === 16 ? new Uint16Array(n) : bits === 32 ? new Uint32Array(n) : new Float64Array(n);
@@ -228,7 +217,7 @@ export class PacketStore {
     return this.linkTypes[this.iface.at(i)]!;
   }
 
-  private columns(): (Column<Numbers> | IntColumn)[] {
+  private columns(): Column<Numbers>[] {
     return [this.ts, this.dataOffset, this.len, this.origLen, this.iface, this.stream, this.flags];
   }
 
@@ -240,7 +229,7 @@ export class PacketStore {
     const open = <A extends Numbers>(c: Column<A>): A => (reopen ? c.reopen() : c.push());
     for (const c of [this.dataOffset, this.len, this.origLen])
       if (reopen) c.reopen();
-      else c.push(rec.dataOffset);
+      else c.start(rec.dataOffset);
     this.cTs = open(this.ts);
     this.cIface = open(this.iface);
     this.cStream = open(this.stream);
