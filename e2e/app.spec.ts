@@ -169,9 +169,13 @@ test.describe('large captures', () => {
       'main thread time in long tasks while decoding (ms of 2000)',
     ).toBeLessThan(200);
     expect(Math.max(0, ...during), 'longest main thread task while decoding (ms)').toBeLessThan(150);
+    // The next worker is started while the page is idle, before another file is dropped (it
+    // takes ~75 ms off the next result: the worker's code is loaded and compiled by then).
+    const next = page.waitForEvent('worker');
     await page.getByTestId('cancel').click();
     await expect(page.getByTestId('progress')).toHaveCount(0);
     await expect(page.getByTestId('notice')).toBeVisible();
+    await next;
     await page.getByTestId('sample').click();
     await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
   });
