@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateCapture } from '../bench/generate';
 import { analyzeCaptures } from '../src/core/pipeline';
+import { bufferChunks } from '../src/core/capture/source';
+import { renderText } from '../src/core/text';
 import type { Report } from '../src/core/report';
 
 const SCEN = resolve('../shared/captures/scenarios');
@@ -105,6 +107,49 @@ test('the sample button, the evidence, the packet detail and the filter', async 
   await page.getByTestId('filter').press('Enter');
   await expect(page.getByTestId('filter-error')).toBeVisible();
   expect(foreign).toEqual([]);
+});
+
+/** The sample's report as `npm run analyze -- [--json] [--lang zh] tke-63s-sender-eth0.pcap` prints it. */
+async function cliReport(lang: 'en' | 'zh'): Promise<{ text: string; json: string }> {
+  const name = 'tke-63s-sender-eth0.pcap';
+  const bytes = new Uint8Array(readFileSync(`public/samples/${name}`));
+  const r = await analyzeCaptures([{ name, source: bufferChunks(bytes) }], { lang });
+  return { text: renderText(r, lang), json: JSON.stringify(r, null, 1) + '\n' };
+}
+
+test('the report copies as text and downloads as JSON, as the command line prints them, in the page language', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const foreign = guardOrigin(page);
+  await page.goto('/');
+  await page.getByTestId('sample').click();
+  await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
+  const en = await cliReport('en');
+  await page.getByTestId('copy-report').click();
+  await expect(page.getByTestId('report-status')).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(en.text);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
+  expect(dl.suggestedFilename()).toBe('tke-63s-sender-eth0-report.json');
+  expect(readFileSync((await dl.path())!, 'utf8')).toBe(en.json);
+  await page.getByTestId('lang').click();
+  const zh = await cliReport('zh');
+  await page.getByTestId('copy-report').click();
+  await expect(page.getByTestId('report-status')).toHaveText('已复制');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(zh.text);
+  expect(foreign).toEqual([]);
+});
+
+test('without a clipboard (plain http from another machine) the text report is saved as a file', async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined }));
+  await page.goto('/');
+  await page.getByTestId('sample').click();
+  await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('copy-report').click()]);
+  expect(dl.suggestedFilename()).toBe('tke-63s-sender-eth0-report.txt');
+  expect(readFileSync((await dl.path())!, 'utf8')).toBe((await cliReport('en')).text);
+  await expect(page.getByTestId('report-status')).toHaveText('Saved as a text file');
 });
 
 test('two capture points show two lanes', async ({ page }) => {

@@ -1,10 +1,11 @@
 /** The diagnosis panel: cause, summary, confidence, evidence frames, what to confirm first and the remedies, with copy buttons. */
 import { useShallow } from 'zustand/react/shallow';
-import { useState, type JSX } from 'react';
+import { useEffect, useState, type JSX } from 'react';
 import type { Report } from '../core/report';
 import { fmtInt, strings } from './i18n';
 import { FrameChips } from './FrameChips';
-import { useApp } from './store';
+import { bridge, useApp } from './store';
+import { baseName, saveFile } from './download';
 
 /** Render text where `backticked` parts are commands with a copy button. */
 function Remedy({ text }: { text: string }): JSX.Element {
@@ -106,7 +107,55 @@ export function Diagnosis({ report }: { report: Report }): JSX.Element {
           {report.captures.length > 1 && <span className="muted"> ({report.captures[d.evidenceCapture]?.file})</span>}
         </div>
       )}
+      <ReportActions />
     </section>
+  );
+}
+
+/**
+ * The whole report for a ticket or a chat: copied as the command line's text, or saved as its
+ * JSON (the report contract). Made by the worker from its full report (the page's copy has long
+ * lists cut), in the page's language. Where there is no clipboard (a page served over plain http
+ * from another machine) the text is saved as a file instead.
+ */
+function ReportActions(): JSX.Element {
+  const { lang, names } = useApp(useShallow((s) => ({ lang: s.lang, names: s.names })));
+  const S = strings(lang);
+  const [done, setDone] = useState<string | null>(null);
+  useEffect(() => {
+    if (!done) return;
+    const t = setTimeout(() => setDone(null), 2500);
+    return () => clearTimeout(t);
+  }, [done]);
+  const base = `${baseName(names[0], 'capture')}${names.length > 1 ? `-${baseName(names[1], 'capture')}` : ''}-report`;
+  const copy = async () => {
+    const r = await bridge.api.exportReport(lang);
+    if (!r) return;
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(r.text);
+      setDone(S.copied);
+    } catch {
+      saveFile(r.text, `${base}.txt`, 'text/plain;charset=utf-8');
+      setDone(S.reportSaved);
+    }
+  };
+  const json = async () => {
+    const r = await bridge.api.exportReport(lang);
+    if (r) saveFile(r.json, `${base}.json`, 'application/json');
+  };
+  return (
+    <div className="report-actions">
+      <button onClick={() => void copy()} title={S.reportHelp} data-testid="copy-report">
+        {S.copyReport}
+      </button>
+      <button onClick={() => void json()} title={S.reportHelp} data-testid="download-json">
+        {S.downloadJson}
+      </button>
+      <span role="status" className="muted" data-testid="report-status">
+        {done}
+      </span>
+    </div>
   );
 }
 

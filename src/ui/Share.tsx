@@ -9,18 +9,7 @@ import { strings } from './i18n';
 import { errorText, type CoreError } from '../core/errors';
 import { bridge, useApp, useReport } from './store';
 import { useFocusTrap } from './useFocusTrap';
-
-/** Save bytes as a file without any network request. */
-function download(bytes: Uint8Array, name: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.tcpdump.pcap' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import { baseName, saveFile } from './download';
 
 export function ShareDialog({ onClose }: { onClose: () => void }): JSX.Element {
   const lang = useApp((s) => s.lang);
@@ -148,9 +137,7 @@ export function SharedBanner(): JSX.Element | null {
         onClick={() =>
           void bridge.api
             .exportPcap(capture)
-            .then((f) =>
-              download(f.bytes, `${(names[capture] ?? 'shared').replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, '')}.${f.format}`),
-            )
+            .then((f) => saveFile(f.bytes, `${baseName(names[capture], 'shared')}.${f.format}`, 'application/vnd.tcpdump.pcap'))
         }
         data-testid="download-pcap"
       >

@@ -23,6 +23,7 @@ import { blobReader, PacketStore } from './store';
 import { exportCapture } from './export';
 import { bilingual } from './bilingual';
 import { viewFinding, viewReports } from './view';
+import { renderText } from '../text';
 
 export type { Row, SharePreview };
 
@@ -207,6 +208,17 @@ export class Session {
     this.reports = bilingual(this.analyzer.finish('en', this.swapped), this.analyzer.finish('zh', this.swapped));
     const shared = this.sharedInfo();
     return { reports: viewReports(this.reports), ...(shared && { shared }) };
+  }
+
+  /**
+   * The full report of the current result as the command line prints it: its text
+   * (`npm run analyze`) and its JSON (`--json`, the report contract), in `lang`. The page's own
+   * copy has long lists cut; this one is whole. Null before a result.
+   */
+  exportReport(lang: Lang): { text: string; json: string } | null {
+    const r = this.reports?.[lang];
+    if (!r) return null;
+    return { text: renderText(r, lang), json: JSON.stringify(r, null, 1) + '\n' };
   }
 
   /** The permalink's facts with its claim checked against the current full report. */
