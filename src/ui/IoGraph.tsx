@@ -84,22 +84,21 @@ export function IoGraph(): JSX.Element | null {
   const drawn = useMemo(() => (series ? drawnBuckets(series) : null), [series]);
   const right = Math.max(LEFT + 60, width - 16);
   const n = drawn?.data.length ?? 0;
-  const x = linearScale(0, Math.max(1, n), LEFT, right);
+  const x = useMemo(() => linearScale(0, Math.max(1, n), LEFT, right), [n, right]);
   const paths = useMemo(() => {
     if (!drawn) return null;
     const d = drawn.data;
     const ticks = integerTicks(Math.max(1, ...d.map((p) => p.packets), ...d.map((p) => p.bad), ...d.map((p) => p.retrans)));
     const y = linearScale(0, ticks[ticks.length - 1]!, BOTTOM, TOP);
-    const xs = linearScale(0, Math.max(1, d.length), LEFT, right);
     const col = (k: keyof IoPoint) => d.map((p) => p[k]);
     return {
       ticks,
       y,
-      packets: stepPath(col('packets'), xs, y, true),
-      bad: stepPath(col('bad'), xs, y, false),
-      retrans: stepPath(col('retrans'), xs, y, false),
+      packets: stepPath(col('packets'), x, y, true),
+      bad: stepPath(col('bad'), x, y, false),
+      retrans: stepPath(col('retrans'), x, y, false),
     };
-  }, [drawn, right]);
+  }, [drawn, x]);
   if (!series || !drawn || !paths || n === 0) return null;
   const { width: w, data } = drawn;
   const totalBad = series.bad.reduce((a, b) => a + b, 0);

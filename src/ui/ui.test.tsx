@@ -3,7 +3,7 @@
  * Store and components against the real worker API running in-process (the bridge is mocked:
  * jsdom has no Worker), so these tests exercise the same code paths as the app.
  */
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnalysisApi } from '../../workers/api';
@@ -15,6 +15,10 @@ import { flood, manyLadders } from '../../test/helpers/flood';
 import { MAX_DRAWN_ATTEMPTS } from '../core/session/view';
 import { strings } from './i18n';
 import { FIRST_LISTED, listedFindings } from './Summary';
+
+// Staged renders wait for frames (timers in jsdom): on a 2-core machine also running a CI job or a
+// browser, the 1 s default was once too short for the connections table's second frame.
+configure({ asyncUtilTimeout: 5000 });
 
 const api = new AnalysisApi();
 const cancel = vi.fn();
