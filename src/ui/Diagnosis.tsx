@@ -39,12 +39,16 @@ function Remedy({ text }: { text: string }): JSX.Element {
   );
 }
 
-/** The severity the panel is drawn with: error for the checksum drop, warning for other causes. */
-function severityOf(report: Report): 'error' | 'warning' | 'ok' {
+/**
+ * The severity the panel is drawn with: error for the checksum drop, warning for other causes,
+ * unknown (no tick) when nothing could be seen at all (an empty capture, nothing decoded).
+ */
+function severityOf(report: Report): 'error' | 'warning' | 'ok' | 'unknown' {
   const c = report.diagnosis.cause;
   if (c === 'vxlan-checksum-drop') return 'error';
   if (c) return 'warning';
-  return report.findings.some((f) => f.severity === 'error') ? 'warning' : 'ok';
+  if (report.findings.some((f) => f.severity === 'error')) return 'warning';
+  return report.diagnosis.confidence === 'low' ? 'unknown' : 'ok';
 }
 
 /**
@@ -85,7 +89,7 @@ export function Diagnosis({ report }: { report: Report }): JSX.Element {
       </div>
       <p className="headline" data-testid="headline">
         <span className="cause-icon" aria-hidden="true">
-          {severity === 'ok' ? '✓' : severity === 'error' ? '✗' : '!'}
+          {severity === 'ok' ? '✓' : severity === 'error' ? '✗' : severity === 'unknown' ? '?' : '!'}
         </span>
         <span>{headline}</span>
       </p>

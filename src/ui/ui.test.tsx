@@ -375,6 +375,19 @@ describe('components', () => {
     expect(strings('zh').moreAttempts(1017, 1081)).toBe('… 另有 1,017 次尝试未画出（共 1,081 次；帧号见对应发现）');
   });
 
+  it('a capture with nothing decoded gets no tick: a neutral panel saying nothing could be analysed', async () => {
+    const data = ether(ipv4(udpDatagram(5353, 53, dnsQuery(1, 'a.example')), { src: '10.0.0.1', dst: '10.0.0.2', proto: 17 }));
+    const bytes = writePcap([{ ts: 1, data, origLen: data.length }], 105);
+    await useApp.getState().open([{ kind: 'bytes', name: 'wifi.pcap', bytes }]);
+    render(<App />);
+    const diag = await screen.findByTestId('diagnosis');
+    expect(diag.className).toContain('sev-unknown');
+    expect(within(diag).getByTestId('headline').textContent).toMatch(
+      /^\?Nothing could be analysed: the one packet is of a link type pcap-doctor does not decode \(link type 105\)/,
+    );
+    expect(within(diag).getByTestId('confidence').textContent).toMatch(/low/);
+  });
+
   it('the error view says what and where, in both languages', async () => {
     await useApp.getState().open([{ kind: 'bytes', name: 'junk.pcap', bytes: new TextEncoder().encode('no capture here') }]);
     render(<App />);

@@ -85,7 +85,8 @@ export function headline(d: Diagnosis, findings: Finding[], lang: Lang): string 
   const delay = syn && syn.delaySec !== null ? L.after(syn.delaySec) : f?.kind === 'dns-retried' ? L.answered(f.delaySec) : '';
   switch (d.cause) {
     case null:
-      return L.none(d.confidence === 'high');
+      // Low: nothing was seen at all (empty, nothing decoded): the summary says why.
+      return d.confidence === 'low' ? d.summary : L.none(d.confidence === 'high');
     case 'vxlan-checksum-drop':
       return L.vxlan(
         syn

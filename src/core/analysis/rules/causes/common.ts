@@ -47,6 +47,8 @@ export const CAVEATS: Text<{
   noTunnel: string;
   noOverlap: string;
   offload(n: number): string;
+  undecoded(n: number, linkTypes: string): string;
+  unread(file: string, what: string): string;
   serverSide: string;
   unknownSide: string;
   insideTunnel: string;
@@ -58,7 +60,11 @@ export const CAVEATS: Text<{
       'These packets are not tunnelled in this capture, so the outer checksum that a receiving kernel checks is not visible here. Capture on the physical interface (or with -i any) to see the VXLAN packets.',
     noOverlap:
       'The two captures share no SYN or DNS transmission at all, so they do not cover the same traffic or the same time: no conclusion is drawn from comparing them. Capture both points during the same attempt.',
-    offload: (n) => `${int(n)} frames carry partial (transmit-offload) checksums: benign, not a cause.`,
+    offload: (n) =>
+      `${int(n)} ${n === 1 ? 'frame carries a partial (transmit-offload) checksum' : 'frames carry partial (transmit-offload) checksums'}: benign, not a cause.`,
+    undecoded: (n, lts) =>
+      `${int(n)} ${n === 1 ? 'packet is' : 'packets are'} of a link type pcap-doctor does not decode (${lts}): counted, not analysed, so a problem in ${n === 1 ? 'it' : 'them'} would not show here.`,
+    unread: (file, what) => `${file} could not be read to the end (${what}): whatever came after is not seen here.`,
     serverSide:
       "This capture was taken at the server's end: it only shows what arrived. Attempts lost on the way, and answers lost on the way back, would show as retries at the client: capture on the client's node too.",
     unknownSide:
@@ -73,6 +79,8 @@ export const CAVEATS: Text<{
     noOverlap:
       '两个抓包文件没有任何相同的 SYN 或 DNS 报文，说明它们不是同一流量或同一时段的抓包：因此不据此比较得出结论。请在同一次尝试期间同时在两个抓包点抓包。',
     offload: (n) => `${int(n)} 帧带有部分（发送卸载）校验和：无害，不是原因。`,
+    undecoded: (n, lts) => `有 ${int(n)} 个报文的链路类型无法解码（${lts}）：只计数、不分析，其中若有问题，这里也看不到。`,
+    unread: (file, what) => `${file} 未能读到末尾（${what}）：其后的内容在这里看不到。`,
     serverSide:
       '本抓包取自服务端一侧：它只显示到达的报文。途中丢失的尝试、以及返回途中丢失的应答，会在客户端表现为重传：请同时在客户端节点抓包。',
     unknownSide:
