@@ -216,7 +216,10 @@ export interface Report {
   captureOverlap?: number;
   /** Present (true) when the user swapped the two capture points' inferred sides. */
   sidesSwapped?: boolean;
-  /** The part of `checksums` inside tunnels (depth >= 1). */
+  /**
+   * The part of `checksums` inside tunnels (depth >= 1). A packet quoted in an ICMP error is not
+   * tunnelled: its checksums count in `checksums` only.
+   */
   checksumsInner: Record<CheckLayer, StatusCounts>;
   frames?: FrameReport[];
   /** With a display filter (CLI --filter): the expression and how many frames it kept. */

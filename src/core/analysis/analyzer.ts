@@ -226,7 +226,8 @@ export class Analyzer {
       const c = d.checks[i]!;
       const k = c.layerCode * N_STATUS + c.statusCode;
       all[k] = all[k]! + 1;
-      if (c.depth > 0) inner[k] = inner[k]! + 1;
+      // Inner means tunnelled: a packet quoted in an ICMP error is one level deeper, not inside a tunnel.
+      if (c.depth > 0 && !c.quoted) inner[k] = inner[k]! + 1;
       if (c.statusCode === BAD) bad = true;
     }
     if (reassembled) {

@@ -170,3 +170,21 @@ describe('what each fault says, against what the client saw', () => {
     }
   });
 });
+
+describe('inner (tunnelled) checksum counts', () => {
+  const sum = (t: Report['checksums']) => Object.values(t).reduce((n, s) => n + Object.values(s).reduce((a, b) => a + b, 0), 0);
+
+  it('a packet quoted in an ICMP error is not tunnelled: counted in checksums only', async () => {
+    const r = await analyzeFiles([`${DIR}refused-icmp-client-flannel1.pcap`]);
+    expect(r.captures[0]!.tunnel).toBe('none');
+    // The ICMP port unreachable quotes the SYN: its IPv4 and TCP checksums count, not as inner.
+    expect(r.checksums.ipv4.good).toBe(3);
+    expect(sum(r.checksumsInner)).toBe(0);
+  });
+
+  it('packets inside VXLAN are', async () => {
+    const r = await analyzeFiles([`${DIR}refused-icmp-client-eth0.pcap`]);
+    expect(r.captures[0]!.tunnel).toBe('outer');
+    expect(sum(r.checksumsInner)).toBeGreaterThan(0);
+  });
+});
