@@ -114,7 +114,7 @@ async function cliReport(lang: 'en' | 'zh'): Promise<{ text: string; json: strin
   const name = 'tke-63s-sender-eth0.pcap';
   const bytes = new Uint8Array(readFileSync(`public/samples/${name}`));
   const r = await analyzeCaptures([{ name, source: bufferChunks(bytes) }], { lang });
-  return { text: renderText(r, lang), json: JSON.stringify(r, null, 1) + '\n' };
+  return { text: renderText(r, lang, false, 0), json: JSON.stringify(r, null, 1) + '\n' };
 }
 
 test('the report copies as text and downloads as JSON, as the command line prints them, in the page language', async ({
@@ -133,6 +133,7 @@ test('the report copies as text and downloads as JSON, as the command line print
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
   expect(dl.suggestedFilename()).toBe('tke-63s-sender-eth0-report.json');
   expect(readFileSync((await dl.path())!, 'utf8')).toBe(en.json);
+  await expect(page.getByTestId('report-status')).toHaveText('JSON report saved');
   await page.getByTestId('lang').click();
   const zh = await cliReport('zh');
   await page.getByTestId('copy-report').click();

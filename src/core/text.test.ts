@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeBytes } from '../../test/helpers/corpus';
+import { analyzeBytes, REPO } from '../../test/helpers/corpus';
+import { bufferChunks } from './capture/source';
+import { analyzeCaptures } from './pipeline';
 import { flood } from '../../test/helpers/flood';
 import { renderText } from './text';
 
@@ -14,7 +17,7 @@ describe('text report', () => {
     // Every finding's frame line too; the JSON report keeps every frame.
     for (const l of text.split('\n').filter((x) => x.startsWith('    frame: ')))
       expect(l.split(', ').length).toBeLessThanOrEqual(13);
-    expect(renderText(r, 'zh')).toContain(`证据帧: ${shown}, … (`);
+    expect(renderText(r, 'zh')).toContain(`证据帧：${shown}, … (`);
   });
 });
 
@@ -23,7 +26,7 @@ describe('text timeline of a flood', () => {
   // the rest; the JSON report keeps them (up to the report's cap of 1,000 per finding).
   const story = (text: string, lang: 'en' | 'zh') =>
     text.slice(
-      text.indexOf(lang === 'en' ? 'Timeline: ' : '时间线: '),
+      text.indexOf(lang === 'en' ? 'Timeline: ' : '时间线：'),
       text.indexOf(lang === 'en' ? '\nConfirm first' : '\n先确认'),
     );
   const numbered = (s: string) => s.split('\n').filter((l) => /^ {2}\d+ +\d+ /.test(l));
@@ -70,5 +73,46 @@ describe('text timeline of a flood', () => {
     const text = renderText(r, 'en');
     expect(text).not.toContain('more attempts, not listed');
     expect(numbered(story(text, 'en')).length).toBe(7);
+  });
+});
+
+describe('text report wrapping and wording', () => {
+  const sample = (name: string) => ({
+    name,
+    source: bufferChunks(new Uint8Array(readFileSync(`${REPO}/public/samples/${name}`))),
+  });
+  const both = (lang: 'en' | 'zh') =>
+    analyzeCaptures([sample('tke-63s-sender-eth0.pcap'), sample('tke-63s-sender-flannel1.pcap')], { lang });
+
+  it('never breaks a `command` across lines; width 0 leaves paragraphs whole', async () => {
+    for (const lang of ['en', 'zh'] as const) {
+      const r = await both(lang);
+      for (const text of [renderText(r, lang), renderText(r, lang, false, 0)])
+        for (const line of text.split('\n')) expect(line.split('`').length % 2, line).toBe(1);
+      const whole = renderText(r, lang, false, 0);
+      const cmd = '`ethtool -K flannel.1 tx-checksum-ip-generic off`';
+      expect(
+        whole
+          .split('\n')
+          .find((l) => l.includes(cmd))!
+          .startsWith('- '),
+      ).toBe(true);
+    }
+  });
+
+  it('wraps Chinese by display width, joins its sentences without spaces, and uses Chinese punctuation and words', async () => {
+    const text = renderText(await both('zh'), 'zh');
+    expect(text).toMatch(/^== 诊断：vxlan-checksum-drop \(置信度：/);
+    expect(text).not.toMatch(/。 /);
+    expect(text).toMatch(/\n {2}ipv4 +正确 \d+ {2}错误 \d+/);
+    // A line wider than 100 columns (CJK characters count two) is one word that cannot be broken.
+    const cols = (l: string) => [...l].reduce((n, ch) => n + (/[\u2e80-\ua4cf\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+    for (const line of text.split('\n').filter((l) => cols(l) > 100 && !l.startsWith('    frame')))
+      expect(line.trim().replace(/`[^`]*`/g, 'X'), line).not.toContain(' ');
+  });
+
+  it('says "link type" for one', async () => {
+    const r = await analyzeCaptures([sample('tke-63s-sender-eth0.pcap')]);
+    expect(renderText(r, 'en')).toMatch(/pcap, link type 1, 16 packets/);
   });
 });

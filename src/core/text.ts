@@ -95,15 +95,19 @@ const CELL = {
     bad: (s: string, c: string) => `BAD ${s} (should be ${c})`,
     yes: (n: number | undefined) => `yes (frame ${n})`,
     no: 'NO',
-    linkTypes: 'link types',
+    linkTypes: (n: number) => (n === 1 ? 'link type' : 'link types'),
     bytes: 'bytes',
+    colon: ': ',
+    counts: { good: 'good', bad: 'bad', zero: 'zero', partial: 'partial', unverified: 'unverified' },
   },
   zh: {
     bad: (s: string, c: string) => `错误 ${s}（应为 ${c}）`,
     yes: (n: number | undefined) => `是（帧 ${n}）`,
     no: '否',
-    linkTypes: '链路类型',
+    linkTypes: () => '链路类型',
     bytes: '字节',
+    colon: '：',
+    counts: { good: '正确', bad: '错误', zero: '零', partial: '部分', unverified: '无法验证' },
   },
 };
 
@@ -244,19 +248,24 @@ function frameList(ns: readonly number[]): string {
   return ns.length > 12 ? `${ns.slice(0, 12).join(', ')}, … (${int(ns.length)})` : ns.join(', ');
 }
 
-/** Render the whole report as text. */
-export function renderText(r: Report, lang: Lang, withFrames = false): string {
+/**
+ * Render the whole report as text, wrapped at `width` display columns (0: not wrapped, for
+ * pasting into a ticket or a chat, which wrap by themselves).
+ */
+export function renderText(r: Report, lang: Lang, withFrames = false, width = 100): string {
   const h = H[lang];
   const d = r.diagnosis;
-  let s = `== ${h.diagnosis}: ${d.cause ?? h.none} (${h.confidence}: ${CONFIDENCE[lang][d.confidence]}) ==\n`;
+  const c = CELL[lang].colon;
+  const wrap = (text: string, indent = '') => wrapText(text, indent, width);
+  let s = `== ${h.diagnosis}${c}${d.cause ?? h.none} (${h.confidence}${c}${CONFIDENCE[lang][d.confidence]}) ==\n`;
   // The headline first (one sentence), then the evidence behind it.
   if (d.headline && d.headline !== d.summary) s += `${wrap(d.headline)}\n\n`;
   s += `${wrap(d.summary)}\n`;
   if (d.evidence.length)
-    s += `${h.evidence}: ${frameList(d.evidence)}${r.captures.length > 1 ? ` (${r.captures[d.evidenceCapture]!.file})` : ''}\n`;
+    s += `${h.evidence}${c}${frameList(d.evidence)}${r.captures.length > 1 ? ` (${r.captures[d.evidenceCapture]!.file})` : ''}\n`;
   const primary = d.primaryFinding >= 0 ? r.findings[d.primaryFinding] : undefined;
   if (primary && (primary.kind === 'syn-retry' || primary.kind === 'dns-unanswered')) {
-    s += `\n${h.timeline}: ${primary.title}\n` + timelineText(primary, lang);
+    s += `\n${h.timeline}${c}${primary.title}\n` + timelineText(primary, lang);
     const t = primary.kind === 'syn-retry' ? timelineOf(r, d.primaryFinding) : null;
     // The table above shows the attempts and the final answer; add earlier answers and the give-up.
     const last = primary.kind === 'syn-retry' ? primary.answerFrame : null;
@@ -266,15 +275,15 @@ export function renderText(r: Report, lang: Lang, withFrames = false): string {
     if (t && more.length) s += storyText({ ...t, points: more }, r, lang);
   } else if (primary) {
     const t = timelineOf(r, d.primaryFinding);
-    if (t) s += `\n${h.timeline}: ${primary.title}\n` + storyText(t, r, lang);
+    if (t) s += `\n${h.timeline}${c}${primary.title}\n` + storyText(t, r, lang);
   }
   if (d.lost) {
     const up = r.captures[d.lost.upstream]?.file;
-    s += `${h.lost}: ${LOST[lang][d.lost.where]}${up ? ` (${LOST[lang].upstream(up)})` : ''}\n`;
+    s += `${h.lost}${c}${LOST[lang][d.lost.where]}${up ? ` (${LOST[lang].upstream(up)})` : ''}\n`;
   }
-  if (d.confirm.length) s += `\n${h.confirm}:\n` + d.confirm.map((x) => wrap(`- ${x}`, '  ')).join('\n') + '\n';
-  if (d.remedies.length) s += `\n${h.remedies}:\n` + d.remedies.map((x) => wrap(`- ${x}`, '  ')).join('\n') + '\n';
-  if (d.caveats.length) s += `\n${h.caveats}:\n` + d.caveats.map((x) => wrap(`- ${x}`, '  ')).join('\n') + '\n';
+  if (d.confirm.length) s += `\n${h.confirm}${c.trim()}\n` + d.confirm.map((x) => wrap(`- ${x}`, '  ')).join('\n') + '\n';
+  if (d.remedies.length) s += `\n${h.remedies}${c.trim()}\n` + d.remedies.map((x) => wrap(`- ${x}`, '  ')).join('\n') + '\n';
+  if (d.caveats.length) s += `\n${h.caveats}${c.trim()}\n` + d.caveats.map((x) => wrap(`- ${x}`, '  ')).join('\n') + '\n';
   if (r.findings.length) {
     s += `\n== ${h.findings} (${r.findings.length}) ==\n`;
     for (const f of r.findings) {
@@ -284,14 +293,15 @@ export function renderText(r: Report, lang: Lang, withFrames = false): string {
   s += `\n== ${h.captures} ==\n`;
   for (const c of r.captures) {
     const at = c.side && c.packets ? ` [${h.side[c.side]}, ${h.tunnel[c.tunnel ?? 'none']}]` : '';
-    s += `${c.file}: ${c.format}${c.compressed ? ' (gzip)' : ''}, ${CELL[lang].linkTypes} ${c.linkTypes.join(', ') || '-'}, ${c.packets} ${h.packets}, ${c.bytes} ${CELL[lang].bytes}${at}\n`;
-    for (const e of c.errors) s += `    ${h.errors}: ${errorText(e, lang)}\n`;
+    s += `${c.file}: ${c.format}${c.compressed ? ' (gzip)' : ''}, ${CELL[lang].linkTypes(c.linkTypes.length)} ${c.linkTypes.join(', ') || '-'}, ${c.packets} ${h.packets}, ${c.bytes} ${CELL[lang].bytes}${at}\n`;
+    for (const e of c.errors) s += `    ${h.errors}${CELL[lang].colon}${errorText(e, lang)}\n`;
   }
   s += `\n== ${h.checksums} ==\n`;
-  for (const [layer, c] of Object.entries(r.checksums)) {
-    const total = c.good + c.bad + c.zero + c.partial + c.unverified;
+  const w = CELL[lang].counts;
+  for (const [layer, n] of Object.entries(r.checksums)) {
+    const total = n.good + n.bad + n.zero + n.partial + n.unverified;
     if (total)
-      s += `  ${layer.padEnd(7)} good ${c.good}  bad ${c.bad}  zero ${c.zero}  partial ${c.partial}  unverified ${c.unverified}\n`;
+      s += `  ${layer.padEnd(7)} ${w.good} ${n.good}  ${w.bad} ${n.bad}  ${w.zero} ${n.zero}  ${w.partial} ${n.partial}  ${w.unverified} ${n.unverified}\n`;
   }
   if (withFrames && r.frames) {
     s += '\n';
@@ -304,16 +314,36 @@ export function renderText(r: Report, lang: Lang, withFrames = false): string {
   return s;
 }
 
-function wrap(text: string, indent = '', width = 100): string {
-  const words = text.split(' ');
+/**
+ * Wrap `text` at spaces to `width` display columns (CJK characters take two); 0 leaves it whole.
+ * A `command` in backticks is never broken: pasted into a shell it must be one line.
+ */
+function wrapText(text: string, indent: string, width: number): string {
+  if (!width) return text;
   const lines: string[] = [];
   let cur = '';
-  for (const w of words) {
-    if (cur && (cur + ' ' + w).length > width) {
+  for (const w of words(text)) {
+    if (cur && displayWidth(`${cur} ${w}`) > width) {
       lines.push(cur);
       cur = indent + w;
     } else cur = cur ? `${cur} ${w}` : w;
   }
   if (cur) lines.push(cur);
   return lines.join('\n');
+}
+
+/** The space-separated words of `text`, a backticked span (spaces and all) staying one word. */
+function words(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let code = false;
+  for (const ch of text) {
+    if (ch === '`') code = !code;
+    if (ch === ' ' && !code) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
 }

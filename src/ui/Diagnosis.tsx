@@ -83,7 +83,9 @@ export function Diagnosis({ report }: { report: Report }): JSX.Element {
             </code>
           )}
           <span className={`badge conf-${d.confidence}`} data-testid="confidence">
-            {S.confidence}: {S.confidenceLevels[d.confidence]}
+            {S.confidence}
+            {S.colon}
+            {S.confidenceLevels[d.confidence]}
           </span>
         </span>
       </div>
@@ -100,7 +102,10 @@ export function Diagnosis({ report }: { report: Report }): JSX.Element {
       )}
       {d.evidence.length > 0 && (
         <div className="evidence">
-          <span className="label">{S.evidence}:</span>{' '}
+          <span className="label">
+            {S.evidence}
+            {S.colon.trim()}
+          </span>{' '}
           <FrameChips
             frames={d.evidence.slice(0, 40)}
             label={S.evidence}
@@ -146,7 +151,9 @@ function ReportActions(): JSX.Element {
   };
   const json = async () => {
     const r = await bridge.api.exportReport(lang);
-    if (r) saveFile(r.json, `${base}.json`, 'application/json');
+    if (!r) return;
+    saveFile(r.json, `${base}.json`, 'application/json');
+    setDone(S.jsonSaved);
   };
   return (
     <div className="report-actions">

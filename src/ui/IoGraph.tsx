@@ -202,17 +202,23 @@ export function IoGraph(): JSX.Element | null {
             <div className="tip">
               <b>{at(hover)}</b>
               <br />
-              {G.packets}: {data[hover]!.packets}
+              {G.packets}
+              {S.colon}
+              {data[hover]!.packets}
               {totalBad > 0 && (
                 <>
                   <br />
-                  {G.bad}: {data[hover]!.bad}
+                  {G.bad}
+                  {S.colon}
+                  {data[hover]!.bad}
                 </>
               )}
               {totalRe > 0 && (
                 <>
                   <br />
-                  {G.retrans}: {data[hover]!.retrans}
+                  {G.retrans}
+                  {S.colon}
+                  {data[hover]!.retrans}
                 </>
               )}
             </div>

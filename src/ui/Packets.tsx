@@ -446,7 +446,9 @@ export function PacketDetail(): JSX.Element {
   return (
     <section className="panel detail" aria-label={S.detail} data-testid="packet-detail" ref={section}>
       <h2>
-        {S.detail}: {S.frame} {p.n}
+        {S.detail}
+        {S.colon}
+        {S.frame} {p.n}
       </h2>
       <p className="muted">
         {formatTimestamp(p.ts, lang)} · {S.frameMeta(p.len, p.origLen, p.linkType)}

@@ -177,7 +177,9 @@ export function ChecksumTable({ report }: { report: Report }): JSX.Element {
             {c.side && c.packets > 0 && (
               <span className="muted" data-testid="capture-point" data-side={c.side} data-tunnel={c.tunnel ?? 'none'}>
                 {' '}
-                · {S.side[c.side]}, {S.tunnelPos[c.tunnel ?? 'none']}
+                · {S.side[c.side]}
+                {S.listSep}
+                {S.tunnelPos[c.tunnel ?? 'none']}
               </span>
             )}
             {c.errors.length > 0 && (

@@ -336,7 +336,9 @@ export function Timeline({ report, table = true }: { report: Report; table?: boo
         </b>{' '}
         · {S.frame} {a.frame} · +{a.offsetSec.toFixed(3)} s
         <br />
-        {S.time}: {formatTimestamp(a.ts, lang)}
+        {S.time}
+        {S.colon}
+        {formatTimestamp(a.ts, lang)}
         <br />
         {S.outer}: {S.states[a.outerChecksum]}
         {a.outerChecksum !== 'none' && (

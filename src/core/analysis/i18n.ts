@@ -33,6 +33,9 @@ export const int = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d)
 /** English plural s. */
 export const s = (n: number): string => (n === 1 ? '' : 's');
 
+/** Between two sentences: a space in English, nothing after a Chinese full stop. */
+export const SEP: Record<Lang, string> = { en: ' ', zh: '' };
+
 /** Name of an ICMP (type 3) or ICMPv6 (type 1) unreachable code, or "type t code c". */
 export function icmpName(lang: Lang, type: number, code: number, v6 = false): string {
   const zh = lang === 'zh';

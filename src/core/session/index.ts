@@ -212,13 +212,14 @@ export class Session {
 
   /**
    * The full report of the current result as the command line prints it: its text
-   * (`npm run analyze`) and its JSON (`--json`, the report contract), in `lang`. The page's own
-   * copy has long lists cut; this one is whole. Null before a result.
+   * (`npm run analyze`, not wrapped: a ticket or a chat wraps it) and its JSON (`--json`, the report
+   * contract), in `lang`. The page's own copy has long lists cut; this one is whole. Null before a
+   * result.
    */
   exportReport(lang: Lang): { text: string; json: string } | null {
     const r = this.reports?.[lang];
     if (!r) return null;
-    return { text: renderText(r, lang), json: JSON.stringify(r, null, 1) + '\n' };
+    return { text: renderText(r, lang, false, 0), json: JSON.stringify(r, null, 1) + '\n' };
   }
 
   /** The permalink's facts with its claim checked against the current full report. */

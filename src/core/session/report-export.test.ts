@@ -24,7 +24,7 @@ describe('exportReport', () => {
       const cli = await analyzeCaptures([{ name: 'flood.pcap', source: bufferChunks(bytes) }], { lang });
       const out = s.exportReport(lang)!;
       expect(out.json).toBe(JSON.stringify(cli, null, 1) + '\n');
-      expect(out.text).toBe(renderText(cli, lang));
+      expect(out.text).toBe(renderText(cli, lang, false, 0));
       expect(JSON.parse(out.json)).not.toEqual(res.reports[lang]);
     }
     // The page's copy draws a few attempts of the SYN ladder; the export has every one listed.

@@ -4,7 +4,7 @@
  * answered, the other not until the retry) it is the conntrack insertion race of the DNS Service.
  */
 import { qtypeName } from '../../../decode/protocols/dns';
-import { fmtS, type Text } from '../../i18n';
+import { fmtS, SEP, type Text } from '../../i18n';
 import type { CauseRule } from '../../rule';
 import { names, pick, retransmitted } from './common';
 import { attemptsLost, lostSentence, NOUN } from './where';
@@ -82,7 +82,7 @@ export const DNS_DELAYED: CauseRule = {
     const lost = attemptsLost(f.attemptList, true, f.capture, ctx.points);
     if (lost) {
       const n = f.attemptList.slice(0, -1).filter((a) => (lost.where === 'between' ? !a.delivered : true)).length;
-      summary += ` ${lostSentence(ctx.lang, { lost, names: names(ctx), sameHost: ctx.points.sameHost, sides: ctx.points.sides, n, total: f.attemptList.length, what: NOUN[ctx.lang].queries })}`;
+      summary += `${SEP[ctx.lang]}${lostSentence(ctx.lang, { lost, names: names(ctx), sameHost: ctx.points.sameHost, sides: ctx.points.sides, n, total: f.attemptList.length, what: NOUN[ctx.lang].queries })}`;
     }
     return {
       ...ctx.base,

@@ -3,7 +3,7 @@
  * the size that is lost and the largest that got through, DF, and whether an ICMP
  * "fragmentation needed" was seen (and what MTU it announced) or not.
  */
-import { fmtS, type Text } from '../../i18n';
+import { fmtS, SEP, type Text } from '../../i18n';
 import type { CauseRule } from '../../rule';
 import { names, pick } from './common';
 import { lostSentence, NOUN } from './where';
@@ -85,7 +85,7 @@ export const MTU_BLACKHOLE_CAUSE: CauseRule = {
       const other = ctx.findings.some((x) => x.kind === 'mtu-blackhole' && x.capture !== f.capture);
       const where = other ? 'after-both' : 'between';
       lost = { where, upstream: ctx.points.upstream };
-      summary += ` ${lostSentence(ctx.lang, { lost, names: names(ctx), sameHost: ctx.points.sameHost, sides: ctx.points.sides, n: f.transmissions, total: f.transmissions, what: NOUN[ctx.lang].segments, toClient: f.from === f.server })}`;
+      summary += `${SEP[ctx.lang]}${lostSentence(ctx.lang, { lost, names: names(ctx), sameHost: ctx.points.sameHost, sides: ctx.points.sides, n: f.transmissions, total: f.transmissions, what: NOUN[ctx.lang].segments, toClient: f.from === f.server })}`;
     }
     return {
       ...ctx.base,

@@ -3,7 +3,7 @@
  * capture can and cannot tell and which second capture point would settle it.
  */
 import type { Diagnosis, Outcome } from '../../../report';
-import { fmtS, ladderName, outerName, type Text } from '../../i18n';
+import { fmtS, ladderName, outerName, SEP, type Text } from '../../i18n';
 import type { CauseRule } from '../../rule';
 import { CAVEATS, names, pick, REMEDIES } from './common';
 import { attemptsLost, lostSentence, NOUN } from './where';
@@ -77,13 +77,13 @@ export const SYN_DROPPED: CauseRule = {
     // udp6zerocsumrx drops them, which explains the loss better than "the network".
     const lostAttempts = f.outcome === 'established' ? f.attemptList.slice(0, -1) : f.attemptList;
     const v6zero = lostAttempts.filter((a) => a.tunnelIpv6 && a.outerChecksum === 'zero').length;
-    if (v6zero) summary += ` ${L.v6zero(v6zero)}`;
+    if (v6zero) summary += `${SEP[lang]}${L.v6zero(v6zero)}`;
     const caveats = [...base.caveats];
     let confidence: Diagnosis['confidence'] = 'medium';
     const lost = attemptsLost(f.attemptList, f.outcome === 'established', f.capture, ctx.points);
     if (lost) {
       const n = lost.where === 'between' ? lostAttempts.filter((a) => !a.delivered).length : lostAttempts.length;
-      summary += ` ${lostSentence(lang, { lost, names: names(ctx), sameHost: ctx.points.sameHost, sides: ctx.points.sides, n, total: f.attempts, what: NOUN[lang].attempts })}`;
+      summary += `${SEP[lang]}${lostSentence(lang, { lost, names: names(ctx), sameHost: ctx.points.sameHost, sides: ctx.points.sides, n, total: f.attempts, what: NOUN[lang].attempts })}`;
       confidence = ctx.points.sameHost ? 'medium' : 'high';
     } else caveats.push(CAVEATS[lang].singlePoint);
     if (!tunnelled) caveats.push(CAVEATS[lang].noTunnel);

@@ -3,7 +3,7 @@
  * again and again: the answers were lost on the way back. Only a capture at the server's end (or
  * two captures) can show it; from the client's end it looks like syn-dropped.
  */
-import { fmtS, type Text } from '../../i18n';
+import { fmtS, SEP, type Text } from '../../i18n';
 import type { CauseRule } from '../../rule';
 import { names, pick } from './common';
 import { answersLost, lostSentence, NOUN } from './where';
@@ -63,7 +63,7 @@ export const SYNACK_LOST: CauseRule = {
     let summary = L.summary(f.client, f.server, f.attempts, f.answersBeforeLastAttempt, f.delaySec);
     if (lost) {
       const missing = f.answers.filter((a) => !a.delivered).length;
-      summary += ` ${lostSentence(ctx.lang, { lost, names: names(ctx), sameHost: ctx.points.sameHost, sides: ctx.points.sides, n: missing, total: f.answers.length, what: NOUN[ctx.lang].synacks })}`;
+      summary += `${SEP[ctx.lang]}${lostSentence(ctx.lang, { lost, names: names(ctx), sameHost: ctx.points.sameHost, sides: ctx.points.sides, n: missing, total: f.answers.length, what: NOUN[ctx.lang].synacks })}`;
     }
     return {
       ...ctx.base,

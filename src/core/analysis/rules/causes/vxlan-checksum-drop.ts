@@ -4,7 +4,7 @@
  * through did not; otherwise the checksum explains only part of the loss.
  */
 import type { Attempt, FindingOf } from '../../../report';
-import { fmtS, hex4, outerName, type Text } from '../../i18n';
+import { fmtS, hex4, outerName, SEP, type Text } from '../../i18n';
 import type { CauseRule, DiagnoseCtx } from '../../rule';
 import { checksumDelta } from '../checksum-bad';
 import { names, pick, REMEDIES, retransmitted, vxlanDevice, type Retry } from './common';
@@ -173,7 +173,7 @@ export const VXLAN_CHECKSUM_DROP: CauseRule = {
     if (lost) {
       const n =
         lost.where === 'between' ? f.attemptList.filter((a) => !a.delivered).length : bad.filter((a) => a.delivered).length;
-      where = ` ${lostSentence(lang, { lost, names: names(ctx), sameHost: ctx.points.sameHost, sides: ctx.points.sides, n, total: f.attemptList.length, what: NOUN[lang].attempts })}`;
+      where = `${SEP[lang]}${lostSentence(lang, { lost, names: names(ctx), sameHost: ctx.points.sameHost, sides: ctx.points.sides, n, total: f.attemptList.length, what: NOUN[lang].attempts })}`;
     }
     const dev = vxlanDevice(port);
     const R = REMEDIES[lang];
