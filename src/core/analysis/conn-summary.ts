@@ -47,6 +47,8 @@ export interface Run {
   len: number;
   /** Transmissions, the original included when it was seen. */
   count: number;
+  /** The original transmission was seen: it is the first of `frames`. */
+  original: boolean;
   frames: number[];
   times: number[];
   /** DF on the inner IP header, and on the outer (tunnel) header. */

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeFiles, REPO } from '../../../test/helpers/corpus';
 import type { Cause, Report } from '../report';
+import { timelineOf } from './timeline';
 
 const DIR = `${REPO}/test/captures/netns/faults/`;
 interface Scenario {
@@ -149,6 +150,16 @@ describe('what each fault says, against what the client saw', () => {
     const r = await run(['mtu-blackhole-server-eth0.pcap']);
     const f = r.findings.find((x) => x.kind === 'mtu-blackhole')!;
     expect(f).toMatchObject({ lostSize: 1398, icmpFragNeeded: [], df: true });
+    // Sent once (frame 8, a window of 13 segments went out after it) and again 6 times: 7 sends,
+    // the original first in the evidence and drawn as sent, not as a retransmission.
+    expect(f).toMatchObject({ transmissions: 7, originalSeen: true });
+    expect(f.kind === 'mtu-blackhole' && f.frames).toEqual([8, 20, 21, 22, 23, 24, 25]);
+    expect(f.title).toMatch(/sent 7 times over 13\.3 s/);
+    expect(r.diagnosis.evidence).toContain(8);
+    expect(timelineOf(r, r.findings.indexOf(f))!.points.map((p) => p.kind)).toEqual([
+      'attempt',
+      ...Array(6).fill('retransmission'),
+    ]);
     expect(r.diagnosis.confirm.join('\n')).toMatch(/ping -M do -s/);
     expect(r.diagnosis.remedies.join('\n')).toMatch(/MSS|clamp/i);
     // With ICMP reaching the server, PMTUD worked: no cause, the announced MTU is noted.

@@ -71,6 +71,12 @@ const SPEC = {
   ringLen: { type: Uint32Array, per: 2 * RECENT },
   ringFrame: { type: Uint32Array, per: 2 * RECENT },
   ringTs: { type: F64, per: 2 * RECENT },
+  // The oldest unacknowledged segment pushed out of the ring (a window's worth of segments sent
+  // after it): the one a retransmission timeout sends again, so a run can count its original.
+  unaSeq: { type: Uint32Array, per: 2 },
+  unaLen: { type: Uint32Array, per: 2 },
+  unaFrame: { type: Uint32Array, per: 2 },
+  unaTs: { type: F64, per: 2 },
 };
 
 /** a <= b in sequence space. */
@@ -175,6 +181,13 @@ export class TcpConversations {
       if (f.d.data[f.ip!.start + 6]! & 0x40) c.df[k] = 1;
       const p = c.ringPos[k]!;
       const r = k * RECENT + p;
+      // Pushed out still unacknowledged, with no older one kept: keep it (see unaSeq).
+      if (c.ringLen[r] && c.ringFrame[r] && (!c.unaLen[k] || !c.unaFrame[k])) {
+        c.unaSeq[k] = c.ringSeq[r]!;
+        c.unaLen[k] = c.ringLen[r]!;
+        c.unaFrame[k] = c.ringFrame[r]!;
+        c.unaTs[k] = c.ringTs[r]!;
+      }
       c.ringSeq[r] = tl.seq;
       c.ringLen[r] = tl.payloadLen;
       c.ringFrame[r] = f.n;
@@ -207,6 +220,7 @@ export class TcpConversations {
     const c = this.c;
     if (!c.hasAck[k] || seqLE(c.acked[k]!, ack)) c.acked[k] = ack;
     c.hasAck[k] = 1;
+    if (c.unaLen[k] && seqLE((c.unaSeq[k]! + c.unaLen[k]!) >>> 0, ack)) c.unaLen[k] = 0;
     for (let i = k * RECENT; i < (k + 1) * RECENT; i++) {
       const l = c.ringLen[i]!;
       if (l && seqLE((c.ringSeq[i]! + l) >>> 0, ack)) {
@@ -224,7 +238,7 @@ export class TcpConversations {
     let r = this.runs.get(k);
     if (!r) {
       r = {
-        cur: { seq: -1, len: 0, count: 0, frames: [], times: [], df: false, outerDf: false, acked: false },
+        cur: { seq: -1, len: 0, count: 0, original: false, frames: [], times: [], df: false, outerDf: false, acked: false },
         worst: null,
         frames: [],
         from: f.src(),
@@ -236,16 +250,34 @@ export class TcpConversations {
     let run = r.cur;
     if (run.seq !== tl.seq) {
       if (run.count && (!r.worst || run.count > r.worst.count)) r.worst = run;
-      run = { seq: tl.seq, len: tl.payloadLen, count: 0, frames: [], times: [], df: false, outerDf: false, acked: false };
+      run = {
+        seq: tl.seq,
+        len: tl.payloadLen,
+        count: 0,
+        original: false,
+        frames: [],
+        times: [],
+        df: false,
+        outerDf: false,
+        acked: false,
+      };
       r.cur = run;
       // The original transmission, if it is still in the recent segments.
       for (let i = k * RECENT; i < (k + 1) * RECENT; i++) {
         if (c.ringSeq[i] === tl.seq && c.ringFrame[i] && c.ringFrame[i] !== f.n) {
           run.count = 1;
+          run.original = true;
           run.frames.push(c.ringFrame[i]!);
           run.times.push(c.ringTs[i]!);
           break;
         }
+      }
+      // Or the oldest unacknowledged one, pushed out of the ring by the segments sent after it.
+      if (!run.count && c.unaLen[k] && c.unaSeq[k] === tl.seq && c.unaFrame[k] !== f.n) {
+        run.count = 1;
+        run.original = true;
+        run.frames.push(c.unaFrame[k]!);
+        run.times.push(c.unaTs[k]!);
       }
     }
     run.count++;

@@ -28,6 +28,8 @@ export interface MtuFinding extends FindingBase {
   mtu: number | null;
   /** Transmissions of the lost segment, and their offsets (s) from the first. */
   transmissions: number;
+  /** The first of `frames` is the original transmission (seen), the rest are retransmissions. */
+  originalSeen: boolean;
   offsets: number[];
   /** The handshake (last SYN, its SYN-ACK) that shows small packets pass: shared with the evidence. */
   handshakeFrames: number[];
@@ -101,6 +103,7 @@ export const MTU_BLACKHOLE = defineRule<null, MtuFinding>({
           icmpFragNeeded: icmp.map((i) => i.frame),
           mtu: icmp.length ? icmp[0]!.mtu : null,
           transmissions: run.count,
+          originalSeen: run.original,
           offsets: run.times.map((x) => round6(x - t0)),
           handshakeFrames: handshakeFrames(s),
           df: run.df,
@@ -115,7 +118,7 @@ export const MTU_BLACKHOLE = defineRule<null, MtuFinding>({
     points: x.offsets.map((o, i) => ({
       offsetSec: o,
       frame: x.frames[i]!,
-      kind: 'retransmission' as const,
+      kind: i === 0 && x.originalSeen ? ('attempt' as const) : ('retransmission' as const),
       lane: 0 as const,
       label: `${x.lostSize} B`,
     })),
