@@ -178,7 +178,26 @@ describe('what each fault says, against what the client saw', () => {
       expect(r.diagnosis.confidence).toBe('high');
       expect(r.diagnosis.remedies.join('\n')).toMatch(/single-request-reopen/);
       expect(r.diagnosis.confirm.join('\n')).toMatch(/conntrack -S/);
+      // One point cannot tell the client node's conntrack race from a server that ignored it.
+      expect(r.diagnosis.caveats.join('\n')).toMatch(/capture on the DNS server's node too/);
     }
+  });
+
+  it('the DNS delay seen at both points: the lost query reached the server side, so not the race on the client node', async () => {
+    const r = await run(['dns-delay-client-eth0.pcap', 'dns-delay-server-eth0.pcap']);
+    expect(r.diagnosis.cause).toBe('dns-delayed');
+    expect(r.diagnosis.lost?.where).toBe('after-both');
+    expect(r.diagnosis.summary).toMatch(
+      /was seen at the server's side too, so it left the client's node: this is not the conntrack race/,
+    );
+    expect(r.diagnosis.summary).not.toMatch(/pattern of the conntrack race/);
+    expect(r.diagnosis.confirm[0]).toMatch(/^On the DNS server: its log/);
+    expect(r.diagnosis.caveats.join('\n')).not.toMatch(/From one capture point/);
+    const zh = await analyzeFiles(
+      ['dns-delay-client-eth0.pcap', 'dns-delay-server-eth0.pcap'].map((f) => DIR + f),
+      { lang: 'zh' },
+    );
+    expect(zh.diagnosis.summary).toMatch(/这不是并行查询常遇到的客户端节点 conntrack 竞争/);
   });
 });
 
