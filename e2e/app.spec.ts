@@ -153,6 +153,27 @@ test('without a clipboard (plain http from another machine) the text report is s
   await expect(page.getByTestId('report-status')).toHaveText('Saved as a text file');
 });
 
+test('layout: every connections column fits at 1440 px; file names keep their case; focus is visible on a column handle', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/');
+  await page.getByTestId('sample-two').click();
+  await expect(page.getByTestId('diagnosis')).toHaveAttribute('data-cause', 'vxlan-checksum-drop');
+  const scroll = page.getByTestId('connections').locator('.table-scroll');
+  await expect(scroll).toBeVisible();
+  const fits = await scroll.evaluate((e) => e.scrollWidth <= e.clientWidth + 1);
+  expect(fits, 'the connections table needs no sideways scrolling at 1440 px').toBe(true);
+  const name = page.getByTestId('connections').locator('.file-name');
+  await expect(name).toContainText('tke-63s-sender-eth0.pcap');
+  expect(await name.evaluate((e) => getComputedStyle(e).textTransform)).toBe('none');
+  const handle = page.locator('.col-resize').first();
+  await handle.focus();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  expect(await handle.evaluate((e) => getComputedStyle(e).boxShadow)).not.toBe('none');
+});
+
 test('two capture points show two lanes', async ({ page }) => {
   await page.goto('/');
   await page

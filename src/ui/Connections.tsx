@@ -4,7 +4,7 @@
  * lookup with its latency. Sortable; a row filters the packet list to its stream (or name).
  * Draws at most MAX_SHOWN rows of the current order (the rest are counted).
  */
-import { useEffect, useMemo, useState, type JSX } from 'react';
+import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConnRow, ConversationTable, DnsRow } from '../../workers/api';
 import { fmtInt, strings } from './i18n';
@@ -49,11 +49,21 @@ export function Connections(): JSX.Element | null {
   const S = strings(lang);
   const [table, setTable] = useState<ConversationTable | null>(null);
   const [tab, setTab] = useState<'tcp' | 'dns'>('tcp');
+  /** The capture whose table the tab was chosen for (later refetches, after a filter, keep the user's tab). */
+  const tabFor = useRef(-1);
   const [tcpSort, setTcpSort] = useState<{ key: TcpKey; desc: boolean }>({ key: 'stream', desc: false });
   const [dnsSort, setDnsSort] = useState<{ key: DnsKey; desc: boolean }>({ key: 'start', desc: false });
   useEffect(() => {
     let live = true;
-    void bridge.api.connections(capture).then((t) => live && setTable(t));
+    void bridge.api.connections(capture).then((t) => {
+      if (!live) return;
+      setTable(t);
+      // A capture of DNS only opens on its lookups, not on an empty TCP table.
+      if (tabFor.current !== capture) {
+        tabFor.current = capture;
+        setTab(t && t.tcp.length === 0 && t.dns.length > 0 ? 'dns' : 'tcp');
+      }
+    });
     return () => {
       live = false;
     };
@@ -84,7 +94,7 @@ export function Connections(): JSX.Element | null {
       <div className="panel-head">
         <h2>
           {C.title}
-          {names.length > 1 && <span className="muted"> · {names[capture]}</span>}
+          {names.length > 1 && <span className="muted file-name"> · {names[capture]}</span>}
         </h2>
         <div role="tablist" className="tabs">
           <button role="tab" aria-selected={tab === 'tcp'} onClick={() => setTab('tcp')} data-testid="conn-tab-tcp">

@@ -56,7 +56,7 @@ export function Findings({ report }: { report: Report }): JSX.Element {
               <span className={`sev-dot sev-${f.severity}`} role="img" aria-label={f.severity} />
               <span className="kind">
                 {S.kinds[f.kind] ?? f.kind}
-                {report.captures.length > 1 && ` · ${report.captures[f.capture]?.file}`}
+                {report.captures.length > 1 && <span className="file-name"> · {report.captures[f.capture]?.file}</span>}
               </span>
               {f.kind === 'syn-retry' || f.kind === 'dns-unanswered' ? (
                 <button className="link" onClick={() => selectFinding(i)}>

@@ -368,6 +368,24 @@ describe('components', () => {
     await waitFor(() => expect(rows()).toBe(100));
   });
 
+  it('a capture of DNS only opens the connections view on its lookups; a filter keeps the tab chosen', async () => {
+    await useApp.getState().open([{ kind: 'bytes', name: 'dns.pcap', bytes: bytes('scenarios/dns-vxlan-bad-outer.pcap') }]);
+    render(<App />);
+    const conn = await screen.findByTestId('connections', undefined, { timeout: 5000 });
+    await waitFor(() => expect(within(conn).getByTestId('conn-tab-dns').getAttribute('aria-selected')).toBe('true'));
+    expect(within(conn).getByTestId('conn-tab-tcp').getAttribute('aria-selected')).toBe('false');
+    // The sample with TCP opens on TCP; choosing DNS and filtering does not switch back.
+    cleanup();
+    await useApp.getState().open([eth0()]);
+    render(<App />);
+    const c2 = await screen.findByTestId('connections', undefined, { timeout: 5000 });
+    await waitFor(() => expect(within(c2).getByTestId('conn-tab-tcp').getAttribute('aria-selected')).toBe('true'));
+    await act(async () => fireEvent.click(within(c2).getByTestId('conn-tab-dns')));
+    await act(async () => useApp.getState().applyFilter('udp'));
+    await act(async () => useApp.getState().applyFilter(''));
+    expect(within(screen.getByTestId('connections')).getByTestId('conn-tab-dns').getAttribute('aria-selected')).toBe('true');
+  });
+
   it('says how many attempts were left out, in both languages', () => {
     expect(strings('en').moreAttempts(1017, 1081)).toBe(
       '… 1,017 more attempts, not drawn (1,081 in all; the finding lists their frames)',

@@ -126,6 +126,8 @@ describe('what each fault says, against what the client saw', () => {
     const f = rst.findings.find((x) => x.kind === 'connection-refused')!;
     expect(f).toMatchObject({ answer: 'rst', server: '10.244.1.1:8080' });
     expect(rst.diagnosis.summary).toMatch(/RST/);
+    // 83 microseconds after the SYN: said as such, not "0.00 s".
+    expect(rst.diagnosis.summary).toMatch(/a RST 0\.000083 s after the first SYN/);
     expect(scenario('refused-icmp').clientResult.errno).toBe('EHOSTUNREACH');
     const icmp = await run(['refused-icmp-server-flannel1.pcap']);
     expect(icmp.findings.find((x) => x.kind === 'connection-refused')).toMatchObject({

@@ -21,8 +21,11 @@ export const STATE_LABELS: Record<Lang, Record<string, string>> = {
   zh: { bad: '错误', zero: '零（未计算）', good: '正确', partial: '部分（卸载）', unverified: '无法验证', none: '无隧道' },
 };
 
-/** Seconds with two decimals below 10 s, one above. */
-export const fmtS = (x: number): string => `${x.toFixed(x < 10 ? 2 : 1)}`;
+/** Seconds with two decimals below 10 s, one above; the microseconds below 10 ms. */
+export const fmtS = (x: number): string =>
+  // Below 10 ms the first significant digits (a RST 0.7 ms after the SYN is not "0.00 s"),
+  // to the microsecond a classic pcap records.
+  x > 0 && x < 0.01 ? String(Number(x.toFixed(6))) : `${x.toFixed(x < 10 ? 2 : 1)}`;
 
 /** 0x-prefixed 16-bit value, or ? when unknown. */
 export const hex4 = (v: number | null): string => (v === null ? '?' : `0x${v.toString(16).padStart(4, '0')}`);
