@@ -97,6 +97,10 @@ function FocusTip(): JSX.Element | null {
   );
 }
 
+/** Lane names: two capture points, or (DNS) two queries. */
+const LANE_TAGS = ['A', 'B'] as const;
+const QUERY_TAGS = ['1', '2'] as const;
+
 /**
  * The frame both timeline charts share: the box (its tooltip layer), a chart drawn at an
  * estimated width in the first commit (so the markers exist at once) and then at the box's
@@ -108,12 +112,15 @@ function ChartFrame({
   maxX,
   xLabel,
   boxRef,
+  tags = LANE_TAGS,
   children,
 }: {
   twoLanes: boolean;
   maxX: number;
   xLabel: string;
   boxRef: RefObject<HTMLDivElement | null>;
+  /** The two lanes' short names (top, bottom). */
+  tags?: readonly [string, string];
   children: (plot: Plot) => ReactNode;
 }): JSX.Element {
   const height = twoLanes ? 220 : 170;
@@ -148,7 +155,7 @@ function ChartFrame({
           {twoLanes &&
             lanes.map((v) => (
               <text key={v} x={left - 8} y={y(v) + 4} textAnchor="end">
-                {v === 1 ? 'A' : 'B'}
+                {v === 1 ? tags[0] : tags[1]}
               </text>
             ))}
         </g>
@@ -540,6 +547,9 @@ function StoryChart({
   const maxX = Math.max(1, ...t.points.map((p) => p.offsetSec));
   const capOf = (lane: number) => (lane === 1 && t.kind !== 'dns-retried' ? 1 - t.capture : t.capture);
   const laneName = (i: number) => S.storyLane(t.kind, i, report.captures[capOf(i)]?.file ?? '');
+  // Two queries (A and AAAA) are lanes 1 and 2: "A" and "B" would read as record types.
+  const dns = t.kind === 'dns-retried';
+  const tags = dns ? QUERY_TAGS : LANE_TAGS;
   // Points have no Recharts tooltip: their own, on focus and on hover, says what the label says.
   const chartBox = useRef<HTMLDivElement>(null);
   const shape = ({ cx, cy, payload: p }: { cx: number; cy: number; payload: StoryPoint }): JSX.Element => {
@@ -592,7 +602,7 @@ function StoryChart({
         {picker}
       </div>
       <p className="finding-title">{t.title}</p>
-      <ChartFrame twoLanes={twoLanes} maxX={maxX} xLabel={S.storyOffset} boxRef={chartBox}>
+      <ChartFrame twoLanes={twoLanes} maxX={maxX} xLabel={S.storyOffset} boxRef={chartBox} tags={tags}>
         {(plot) => (
           <>
             {ends.map((p, i) => (
@@ -615,7 +625,7 @@ function StoryChart({
       </ChartFrame>
       {twoLanes && (
         <p className="lanes muted">
-          A = {laneName(0)} · B = {laneName(1)}
+          {tags[0]} = {laneName(0)} · {tags[1]} = {laneName(1)}
         </p>
       )}
       {table && (
@@ -626,7 +636,7 @@ function StoryChart({
               <th>{S.offsetCol}</th>
               <th>{S.frame}</th>
               <th>{S.event}</th>
-              {twoLanes && <th>{S.captures}</th>}
+              {twoLanes && <th>{dns ? S.queryLane : S.captures}</th>}
             </tr>
           </thead>
           <tbody>
@@ -645,7 +655,7 @@ function StoryChart({
                 <td>
                   {S.events[p.kind]} {S.states[p.label] ?? p.label}
                 </td>
-                {twoLanes && <td>{p.lane === 0 ? 'A' : 'B'}</td>}
+                {twoLanes && <td>{tags[p.lane === 0 ? 0 : 1]}</td>}
               </tr>
             ))}
           </tbody>

@@ -171,6 +171,7 @@ const en = {
         ? 'the delayed query'
         : 'the parallel query'
       : `${i === 0 ? 'Capture A' : 'Capture B'}: ${name}`,
+  queryLane: 'Query',
   gaveUp: (sec: number) => `The client gave up (ETIMEDOUT) about ${Math.round(sec)} s after the first SYN.`,
   confirm: 'Confirm first',
   side: { client: "client's end", server: "server's end", unknown: 'end unknown' } as Record<string, string>,
@@ -365,6 +366,7 @@ const zh: Strings = {
   event: '事件',
   storyLane: (kind: string, i: number, name: string) =>
     kind === 'dns-retried' ? (i === 0 ? '被延迟的查询' : '并行的查询') : `${i === 0 ? '抓包 A' : '抓包 B'}：${name}`,
+  queryLane: '查询',
   gaveUp: (sec: number) => `客户端在第一个 SYN 之后约 ${Math.round(sec)} 秒放弃（ETIMEDOUT）。`,
   confirm: '先确认',
   side: { client: '客户端一侧', server: '服务端一侧', unknown: '位置未知' },

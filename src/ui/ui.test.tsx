@@ -10,7 +10,7 @@ import { AnalysisApi } from '../../workers/api';
 import { dnsQuery, ether, ipv4, tcpSegment, udpDatagram } from '../../test/helpers/build';
 import { writeCapture, writePcap } from '../core/capture/writer';
 import { INCIDENT_BUDGET } from '../core/share/permalink';
-import { CAPTURES } from '../../test/helpers/corpus';
+import { CAPTURES, REPO } from '../../test/helpers/corpus';
 import { flood, manyLadders } from '../../test/helpers/flood';
 import { MAX_DRAWN_ATTEMPTS } from '../core/session/view';
 import { strings } from './i18n';
@@ -384,6 +384,19 @@ describe('components', () => {
     await act(async () => useApp.getState().applyFilter('udp'));
     await act(async () => useApp.getState().applyFilter(''));
     expect(within(screen.getByTestId('connections')).getByTestId('conn-tab-dns').getAttribute('aria-selected')).toBe('true');
+  });
+
+  it("a DNS delay's two query lanes are 1 and 2 (A and B would read as record types), under a Query column", async () => {
+    const b = new Uint8Array(readFileSync(`${REPO}/test/captures/netns/faults/dns-delay-client-flannel1.pcap`));
+    await useApp.getState().open([{ kind: 'bytes', name: 'dns-delay.pcap', bytes: b }]);
+    render(<App />);
+    const story = await screen.findByTestId('story', undefined, { timeout: 5000 });
+    expect(story.getAttribute('data-kind')).toBe('dns-retried');
+    expect(story.querySelector('.lanes')!.textContent).toBe('1 = the delayed query · 2 = the parallel query');
+    await waitFor(() => expect(story.querySelector('table.attempts')).not.toBeNull());
+    expect([...story.querySelectorAll('table.attempts th')].map((t) => t.textContent).at(-1)).toBe('Query');
+    const lanes = [...story.querySelectorAll('[data-testid="story-row"] td:last-child')].map((t) => t.textContent);
+    expect(lanes).toEqual(['2', '1', '2', '1', '1']);
   });
 
   it('says how many attempts were left out, in both languages', () => {

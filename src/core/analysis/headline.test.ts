@@ -5,6 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeFiles, REPO } from '../../../test/helpers/corpus';
+import { headline } from './headline';
 
 const NETNS = `${REPO}/test/captures/netns/`;
 const FAULTS = `${NETNS}faults/`;
@@ -32,10 +33,10 @@ describe('headline', () => {
     [
       `${FAULTS}refused-rst-client-eth0.pcap`,
       'connection-refused',
-      /^Connections to 10\.244\.1\.1:8080 are refused \(RST\)\.$/,
+      /^The connection to 10\.244\.1\.1:8080 is refused \(RST\)\.$/,
       /被拒绝（RST）/,
     ],
-    [`${FAULTS}refused-icmp-client-eth0.pcap`, 'connection-refused', /are refused \(ICMP unreachable\)\.$/, /ICMP 不可达/],
+    [`${FAULTS}refused-icmp-client-eth0.pcap`, 'connection-refused', /is refused \(ICMP unreachable\)\.$/, /ICMP 不可达/],
     [
       `${FAULTS}synack-lost-server-eth0.pcap`,
       'synack-lost',
@@ -104,5 +105,17 @@ describe('headline', () => {
         // "No problem found" only where the confidence is high (a blind spot is said as such).
         if (/No problem found|未发现问题/.test(h)) expect(d.confidence, f).toBe('high');
       }
+  });
+});
+
+describe('headline of refused connections', () => {
+  it('says "connections ... are" for several to the same server, "the connection ... is" for one', async () => {
+    const r = await analyzeFiles([`${FAULTS}refused-rst-client-eth0.pcap`]);
+    const f = r.findings.find((x) => x.kind === 'connection-refused')!;
+    const d = { ...r.diagnosis };
+    expect(headline(d, [f], 'en')).toBe('The connection to 10.244.1.1:8080 is refused (RST).');
+    expect(headline(d, [f, { ...f, client: '10.244.0.1:60396' }], 'en')).toBe(
+      'Connections to 10.244.1.1:8080 are refused (RST).',
+    );
   });
 });

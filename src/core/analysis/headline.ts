@@ -13,7 +13,7 @@ const T: Text<{
   tunnelled: string;
   synDropped(server: string, n: number, sec: number | null, gaveUp: number | null): string;
   synackLost(server: string, delay: string): string;
-  refused(server: string, how: string): string;
+  refused(server: string, how: string, connections: number): string;
   mtu(from: string, size: number): string;
   stalled(to: string, sec: number): string;
   dnsDelayed(name: string, sec: number): string;
@@ -38,7 +38,8 @@ const T: Text<{
           ? `Connections to ${server} fail: ${n} SYNs unanswered, and the client gives up after ${fmtS(gaveUp)} s (ETIMEDOUT).`
           : `Connections to ${server} are not answered: none of ${n} SYNs got a reply.`,
     synackLost: (server, delay) => `${server} answers, but its SYN-ACKs are lost on the way back${delay}.`,
-    refused: (server, how) => `Connections to ${server} are refused (${how}).`,
+    refused: (server, how, n) =>
+      n === 1 ? `The connection to ${server} is refused (${how}).` : `Connections to ${server} are refused (${how}).`,
     mtu: (from, size) => `Full-size packets from ${from} (${size} bytes) are lost on the path: an MTU black hole.`,
     stalled: (to, sec) => `A transfer to ${to} stopped mid-way; it was given up ${fmtS(sec)} s later.`,
     dnsDelayed: (name, sec) =>
@@ -103,7 +104,13 @@ export function headline(d: Diagnosis, findings: Finding[], lang: Lang): string 
     case 'synack-lost':
       return syn ? L.synackLost(syn.server, delay) : d.summary;
     case 'connection-refused':
-      return f?.kind === 'connection-refused' ? L.refused(f.server, f.answer === 'rst' ? L.rst : L.icmp) : d.summary;
+      return f?.kind === 'connection-refused'
+        ? L.refused(
+            f.server,
+            f.answer === 'rst' ? L.rst : L.icmp,
+            findings.filter((x) => x.kind === 'connection-refused' && x.server === f.server).length,
+          )
+        : d.summary;
     case 'mtu-blackhole':
       return f?.kind === 'mtu-blackhole' ? L.mtu(f.from, f.lostSize) : d.summary;
     case 'transfer-stalled':
