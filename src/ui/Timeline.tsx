@@ -167,6 +167,15 @@ function ChartFrame({
 }
 
 /**
+ * A finding in the timeline's picker. With two captures the same connection has a finding in
+ * each, with the same title: name the kind and the capture instead (the title is shown below).
+ */
+function optionLabel(report: Report, i: number, S: ReturnType<typeof strings>): string {
+  const f = report.findings[i]!;
+  return report.captures.length > 1 ? `${S.kinds[f.kind] ?? f.kind} · ${report.captures[f.capture]?.file ?? ''}` : f.title;
+}
+
+/**
  * The timeline panel. `table` false leaves out the table under the chart: the result view mounts
  * it one frame after the chart (a flood's 64 rows were most of that first frame's layout).
  */
@@ -190,7 +199,7 @@ export function Timeline({ report, table = true }: { report: Report; table?: boo
       <select aria-label={S.findings} value={shown} onChange={(e) => selectFinding(Number(e.target.value))}>
         {withTimeline.map((i) => (
           <option key={i} value={i}>
-            {report.findings[i]!.title}
+            {optionLabel(report, i, S)}
           </option>
         ))}
       </select>

@@ -399,6 +399,20 @@ describe('components', () => {
     expect(lanes).toEqual(['2', '1', '2', '1', '1']);
   });
 
+  it("with two captures the timeline's picker names each finding's kind and capture (their titles are the same)", async () => {
+    const flannel = {
+      kind: 'bytes' as const,
+      name: 'tke-63s-sender-flannel1.pcap',
+      bytes: bytes('scenarios/tke-63s-sender-flannel1.pcap'),
+    };
+    await useApp.getState().open([eth0(), flannel]);
+    render(<App />);
+    const picker = await screen.findByRole('combobox', { name: 'Findings' }, { timeout: 5000 });
+    const options = [...picker.querySelectorAll('option')].map((o) => o.textContent);
+    expect(new Set(options).size).toBe(options.length);
+    expect(options).toContain('SYN retries · tke-63s-sender-flannel1.pcap');
+  });
+
   it('says how many attempts were left out, in both languages', () => {
     expect(strings('en').moreAttempts(1017, 1081)).toBe(
       '… 1,017 more attempts, not drawn (1,081 in all; the finding lists their frames)',
