@@ -9,6 +9,7 @@ import { Boundary } from './Boundary';
 import { Connections } from './Connections';
 import { IoGraph } from './IoGraph';
 import { errorText } from '../core/errors';
+import { CAPTURE_MESSAGES } from '../core/capture/messages';
 import { PacketDetail, PacketList } from './Packets';
 import { useApp, useReport } from './store';
 import { ChecksumTable, Findings } from './Summary';
@@ -186,7 +187,12 @@ function ErrorView(): JSX.Element {
     <div className="error" role="alert" data-testid="error">
       <h2>{S.errorTitle}</h2>
       <p>{error ? errorText(error, lang) : ''}</p>
-      {error && error.offset >= 0 && <p className="muted">byte {error.offset}</p>}
+      {/* The message says what and where; for a capture file, also what to do about it. */}
+      {error && error.key in CAPTURE_MESSAGES && (
+        <p className="muted" data-testid="error-hint">
+          {S.errorHint}
+        </p>
+      )}
     </div>
   );
 }

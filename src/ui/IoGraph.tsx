@@ -294,7 +294,8 @@ export function IoGraph(): JSX.Element | null {
         <span className="key k-packets">■ {G.packets}</span>
         {totalBad > 0 && <span className="key k-bad">━ {G.bad}</span>}
         {totalRe > 0 && <span className="key k-retrans">╍ {G.retrans}</span>}
-        <span>{G.brush}</span>
+        {/* The brush is drawn from three buckets: no hint about handles that are not there. */}
+        {data.length > 2 && <span>{G.brush}</span>}
       </p>
     </section>
   );

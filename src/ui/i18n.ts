@@ -73,6 +73,8 @@ const en = {
   cancelled: 'Analysis cancelled.',
   newFile: 'Open another capture',
   errorTitle: 'This capture cannot be analysed',
+  errorHint:
+    'Check the file with capinfos or tcpdump -r. To capture again: tcpdump -i IFACE -w FILE, stopped with Ctrl-C so that the last packet is written whole; from Wireshark, File › Save As pcap or pcapng.',
   diagnosis: 'Diagnosis',
   cause: 'Cause',
   noCause: 'No problem found',
@@ -277,6 +279,8 @@ const zh: Strings = {
   cancelled: '分析已取消。',
   newFile: '打开其他抓包文件',
   errorTitle: '无法分析此抓包文件',
+  errorHint:
+    '可用 capinfos 或 tcpdump -r 检查该文件。重新抓包：tcpdump -i IFACE -w FILE，并用 Ctrl-C 停止，以便完整写入最后一个报文；在 Wireshark 中可通过“文件 › 另存为”保存为 pcap 或 pcapng。',
   diagnosis: '诊断',
   cause: '原因',
   noCause: '未发现问题',

@@ -413,6 +413,22 @@ describe('components', () => {
     expect(options).toContain('SYN retries · tke-63s-sender-flannel1.pcap');
   });
 
+  it('the IO graph of a capture shorter than three buckets has no brush, and no hint about its handles', async () => {
+    const b = new Uint8Array(readFileSync(`${REPO}/test/captures/netns/faults/refused-rst-client-eth0.pcap`));
+    await useApp.getState().open([{ kind: 'bytes', name: 'rst.pcap', bytes: b }]);
+    render(<App />);
+    const plot = await screen.findByTestId('io-plot', undefined, { timeout: 5000 });
+    const graph = plot.closest('section')!;
+    expect(screen.queryByTestId('brush')).toBeNull();
+    expect(graph.textContent).not.toMatch(/Drag the handles/);
+    cleanup();
+    await useApp.getState().open([eth0()]);
+    render(<App />);
+    const plot2 = await screen.findByTestId('io-plot', undefined, { timeout: 5000 });
+    expect(screen.getByTestId('brush')).toBeTruthy();
+    expect(plot2.closest('section')!.textContent).toMatch(/Drag the handles/);
+  });
+
   it('says how many attempts were left out, in both languages', () => {
     expect(strings('en').moreAttempts(1017, 1081)).toBe(
       '… 1,017 more attempts, not drawn (1,081 in all; the finding lists their frames)',
@@ -437,7 +453,11 @@ describe('components', () => {
     await useApp.getState().open([{ kind: 'bytes', name: 'junk.pcap', bytes: new TextEncoder().encode('no capture here') }]);
     render(<App />);
     expect(screen.getByTestId('error').textContent).toMatch(/not a pcap or pcapng file/);
+    // What to do about it, not a bare "byte 0" (the message already says where).
+    expect(screen.getByTestId('error-hint').textContent).toMatch(/^Check the file with capinfos or tcpdump -r\./);
+    expect(screen.getByTestId('error').textContent).not.toMatch(/^.*byte 0$/m);
     await act(async () => fireEvent.click(screen.getByTestId('lang')));
+    expect(screen.getByTestId('error-hint').textContent).toMatch(/^可用 capinfos 或 tcpdump -r 检查该文件/);
     expect(screen.getByTestId('error').textContent).toMatch(
       /junk\.pcap：不是 pcap 或 pcapng 文件（第 0 字节处的魔数为 0x6e6f2063）/,
     );
