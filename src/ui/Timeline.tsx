@@ -175,6 +175,54 @@ function optionLabel(report: Report, i: number, S: ReturnType<typeof strings>): 
   return report.captures.length > 1 ? `${S.kinds[f.kind] ?? f.kind} · ${report.captures[f.capture]?.file ?? ''}` : f.title;
 }
 
+/** The answer's star, as a legend swatch. */
+function StarSwatch(): JSX.Element {
+  return (
+    <svg width="16" height="16" className="swatch">
+      <polygon points="8,1 10,6 15,6 11,9.5 12.5,15 8,11.5 3.5,15 5,9.5 1,6 6,6" fill="var(--c-answer)" />
+    </svg>
+  );
+}
+
+/** What a story's marks mean: the shapes its points are drawn with, those present only. */
+function StoryLegend({ points, S }: { points: StoryPoint[]; S: ReturnType<typeof strings> }): JSX.Element | null {
+  const states = [...new Set(points.filter((p) => p.kind === 'attempt' && STATE_COLOR[p.label]).map((p) => p.label))];
+  const plain = points.some((p) => p.kind === 'attempt' && !STATE_COLOR[p.label]);
+  const retrans = points.some((p) => p.kind === 'retransmission');
+  const answer = points.some((p) => p.kind === 'answer');
+  if (!states.length && !plain && !retrans && !answer) return null;
+  return (
+    <div className="legend" aria-hidden="true" data-testid="story-legend">
+      {states.map((st) => (
+        <span key={st}>
+          <Swatch state={st} /> {S.states[st]}
+        </span>
+      ))}
+      {plain && (
+        <span>
+          <svg width="16" height="16" className="swatch">
+            <circle cx={8} cy={8} r={5} fill="var(--fg)" />
+          </svg>{' '}
+          {S.events.attempt}
+        </span>
+      )}
+      {retrans && (
+        <span>
+          <svg width="16" height="16" className="swatch">
+            <rect x={3} y={3} width={10} height={10} fill="var(--c-bad)" />
+          </svg>{' '}
+          {S.events.retransmission}
+        </span>
+      )}
+      {answer && (
+        <span>
+          <StarSwatch /> {S.events.answer}
+        </span>
+      )}
+    </div>
+  );
+}
+
 /**
  * The timeline panel. `table` false leaves out the table under the chart: the result view mounts
  * it one frame after the chart (a flood's 64 rows were most of that first frame's layout).
@@ -452,10 +500,7 @@ export function Timeline({ report, table = true }: { report: Report; table?: boo
         )}
         {answer.length > 0 && (
           <span>
-            <svg width="16" height="16" className="swatch">
-              <polygon points="8,1 10,6 15,6 11,9.5 12.5,15 8,11.5 3.5,15 5,9.5 1,6 6,6" fill="var(--c-answer)" />
-            </svg>{' '}
-            {f.kind === 'syn-retry' && f.outcome === 'reset' ? S.reset : S.answer}
+            <StarSwatch /> {f.kind === 'syn-retry' && f.outcome === 'reset' ? S.reset : S.answer}
           </span>
         )}
       </div>
@@ -637,6 +682,7 @@ function StoryChart({
           {tags[0]} = {laneName(0)} · {tags[1]} = {laneName(1)}
         </p>
       )}
+      <StoryLegend points={pts} S={S} />
       {table && (
         <table className="attempts">
           <caption className="sr-only">{S.timeline}</caption>

@@ -429,6 +429,15 @@ describe('components', () => {
     expect(plot2.closest('section')!.textContent).toMatch(/Drag the handles/);
   });
 
+  it("a story's legend says what its marks are: the MTU black hole's original send and its retransmissions", async () => {
+    const b = new Uint8Array(readFileSync(`${REPO}/test/captures/netns/faults/mtu-blackhole-server-eth0.pcap`));
+    await useApp.getState().open([{ kind: 'bytes', name: 'mtu.pcap', bytes: b }]);
+    render(<App />);
+    const story = await screen.findByTestId('story', undefined, { timeout: 5000 });
+    expect(story.getAttribute('data-kind')).toBe('mtu-blackhole');
+    expect(within(story).getByTestId('story-legend').textContent).toBe(' sent retransmission');
+  });
+
   it('says how many attempts were left out, in both languages', () => {
     expect(strings('en').moreAttempts(1017, 1081)).toBe(
       '… 1,017 more attempts, not drawn (1,081 in all; the finding lists their frames)',
