@@ -175,6 +175,19 @@ function optionLabel(report: Report, i: number, S: ReturnType<typeof strings>): 
   return report.captures.length > 1 ? `${S.kinds[f.kind] ?? f.kind} · ${report.captures[f.capture]?.file ?? ''}` : f.title;
 }
 
+/** Legend entries for checksum states: the marker's swatch and its name. */
+function StateKeys({ states, S }: { states: readonly string[]; S: ReturnType<typeof strings> }): JSX.Element {
+  return (
+    <>
+      {states.map((st) => (
+        <span key={st}>
+          <Swatch state={st} /> {S.states[st]}
+        </span>
+      ))}
+    </>
+  );
+}
+
 /** The answer's star, as a legend swatch. */
 function StarSwatch(): JSX.Element {
   return (
@@ -193,11 +206,7 @@ function StoryLegend({ points, S }: { points: StoryPoint[]; S: ReturnType<typeof
   if (!states.length && !plain && !retrans && !answer) return null;
   return (
     <div className="legend" aria-hidden="true" data-testid="story-legend">
-      {states.map((st) => (
-        <span key={st}>
-          <Swatch state={st} /> {S.states[st]}
-        </span>
-      ))}
+      <StateKeys states={states} S={S} />
       {plain && (
         <span>
           <svg width="16" height="16" className="swatch">
@@ -476,11 +485,7 @@ export function Timeline({ report, table = true }: { report: Report; table?: boo
         </p>
       )}
       <div className="legend" aria-hidden="true">
-        {['bad', 'zero', 'good', 'partial', 'none'].map((s) => (
-          <span key={s}>
-            <Swatch state={s} /> {S.states[s]}
-          </span>
-        ))}
+        <StateKeys states={['bad', 'zero', 'good', 'partial', 'none']} S={S} />
         {twoLanes && (
           <>
             <span>

@@ -55,6 +55,13 @@ const eth0 = () => ({
   bytes: bytes('scenarios/tke-63s-sender-eth0.pcap'),
 });
 
+/** Open a netns fault capture (test/captures/netns/faults) and render the app. */
+async function openFault(name: string): Promise<void> {
+  const b = new Uint8Array(readFileSync(`${REPO}/test/captures/netns/faults/${name}`));
+  await useApp.getState().open([{ kind: 'bytes', name, bytes: b }]);
+  render(<App />);
+}
+
 beforeEach(() => {
   useApp.setState({
     phase: 'idle',
@@ -387,9 +394,7 @@ describe('components', () => {
   });
 
   it("a DNS delay's two query lanes are 1 and 2 (A and B would read as record types), under a Query column", async () => {
-    const b = new Uint8Array(readFileSync(`${REPO}/test/captures/netns/faults/dns-delay-client-flannel1.pcap`));
-    await useApp.getState().open([{ kind: 'bytes', name: 'dns-delay.pcap', bytes: b }]);
-    render(<App />);
+    await openFault('dns-delay-client-flannel1.pcap');
     const story = await screen.findByTestId('story', undefined, { timeout: 5000 });
     expect(story.getAttribute('data-kind')).toBe('dns-retried');
     expect(story.querySelector('.lanes')!.textContent).toBe('1 = the delayed query · 2 = the parallel query');
@@ -414,9 +419,7 @@ describe('components', () => {
   });
 
   it('the IO graph of a capture shorter than three buckets has no brush, and no hint about its handles', async () => {
-    const b = new Uint8Array(readFileSync(`${REPO}/test/captures/netns/faults/refused-rst-client-eth0.pcap`));
-    await useApp.getState().open([{ kind: 'bytes', name: 'rst.pcap', bytes: b }]);
-    render(<App />);
+    await openFault('refused-rst-client-eth0.pcap');
     const plot = await screen.findByTestId('io-plot', undefined, { timeout: 5000 });
     const graph = plot.closest('section')!;
     expect(screen.queryByTestId('brush')).toBeNull();
@@ -430,9 +433,7 @@ describe('components', () => {
   });
 
   it("a story's legend says what its marks are: the MTU black hole's original send and its retransmissions", async () => {
-    const b = new Uint8Array(readFileSync(`${REPO}/test/captures/netns/faults/mtu-blackhole-server-eth0.pcap`));
-    await useApp.getState().open([{ kind: 'bytes', name: 'mtu.pcap', bytes: b }]);
-    render(<App />);
+    await openFault('mtu-blackhole-server-eth0.pcap');
     const story = await screen.findByTestId('story', undefined, { timeout: 5000 });
     expect(story.getAttribute('data-kind')).toBe('mtu-blackhole');
     expect(within(story).getByTestId('story-legend').textContent).toBe(' sent retransmission');
