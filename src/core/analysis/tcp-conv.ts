@@ -17,14 +17,13 @@ import type { Frame } from './frame';
 import { connRow, MAX_CONVERSATION_ROWS, type ConnRow } from './conversations';
 import { connSummary, worth, type ConnSummary, type Handshake, type IcmpNote, type Run } from './conn-summary';
 import { signature, TAG, TxList, txOf, type SigIndex, type Tx } from './tx';
+import { RECENT, seqLE, TCP_COLUMNS } from './tcp-columns';
 
 export type { ConnSummary, Handshake, IcmpNote, Run };
 
 /** tcp.analysis flag: a retransmitted segment. */
 export const A_RETRANSMISSION = 1;
 
-/** Recent IP ids per direction (a packet seen twice in `-i any` is not a retransmission) and recent segments (for ACK progress). */
-const RECENT = 8;
 /** Connections kept after their flow was evicted. */
 const MAX_RETIRED = 10_000;
 /**
@@ -34,53 +33,6 @@ const MAX_RETIRED = 10_000;
 const MAX_HANDSHAKES = 100_000;
 /** Transmissions listed per retransmission run. */
 const RUN_FRAMES = 32;
-
-const F64 = Float64Array;
-const SPEC = {
-  stream: { type: Int32Array, per: 1, fill: -1 },
-  firstTs: { type: F64, per: 1 },
-  lastTs: { type: F64, per: 1 },
-  clientDir: { type: Int8Array, per: 1, fill: -1 },
-  lastSynTs: { type: F64, per: 1 },
-  lastSynAckTs: { type: F64, per: 1 },
-  synAckDelay: { type: F64, per: 1, fill: -1 },
-  ackDelay: { type: F64, per: 1, fill: -1 },
-  // per direction
-  nextSeq: { type: Uint32Array, per: 2 },
-  hasSeq: { type: Uint8Array, per: 2 },
-  acked: { type: Uint32Array, per: 2 },
-  hasAck: { type: Uint8Array, per: 2 },
-  bytes: { type: F64, per: 2 },
-  segments: { type: Uint32Array, per: 2 },
-  retrans: { type: Uint32Array, per: 2 },
-  maxSeg: { type: Uint32Array, per: 2 },
-  deliveredMax: { type: Uint32Array, per: 2 },
-  firstDataTs: { type: F64, per: 2 },
-  lastDataTs: { type: F64, per: 2 },
-  finTs: { type: F64, per: 2 },
-  rstTs: { type: F64, per: 2 },
-  lastDataFrame: { type: Uint32Array, per: 2 },
-  closeFrame: { type: Uint32Array, per: 2 },
-  ttl: { type: Int16Array, per: 2, fill: -1 },
-  outerTtl: { type: Int16Array, per: 2, fill: -1 },
-  df: { type: Uint8Array, per: 2 },
-  recentPos: { type: Uint8Array, per: 2 },
-  recent: { type: Uint32Array, per: 2 * RECENT },
-  ringPos: { type: Uint8Array, per: 2 },
-  ringSeq: { type: Uint32Array, per: 2 * RECENT },
-  ringLen: { type: Uint32Array, per: 2 * RECENT },
-  ringFrame: { type: Uint32Array, per: 2 * RECENT },
-  ringTs: { type: F64, per: 2 * RECENT },
-  // The oldest unacknowledged segment pushed out of the ring (a window's worth of segments sent
-  // after it): the one a retransmission timeout sends again, so a run can count its original.
-  unaSeq: { type: Uint32Array, per: 2 },
-  unaLen: { type: Uint32Array, per: 2 },
-  unaFrame: { type: Uint32Array, per: 2 },
-  unaTs: { type: F64, per: 2 },
-};
-
-/** a <= b in sequence space. */
-const seqLE = (a: number, b: number) => ((a - b) | 0) <= 0;
 
 export class TcpConversations {
   readonly c;
@@ -109,7 +61,7 @@ export class TcpConversations {
     readonly sigs: SigIndex,
     private readonly maxFrames: number,
   ) {
-    this.c = columns(SPEC, flows.capacity);
+    this.c = columns(TCP_COLUMNS, flows.capacity);
   }
 
   /** Follow the flow table's growth. */
