@@ -134,7 +134,7 @@ export class TcpConversations {
       const p = c.ringPos[k]!;
       const r = k * RECENT + p;
       // Pushed out still unacknowledged, with no older one kept: keep it (see unaSeq).
-      if (c.ringLen[r] && c.ringFrame[r] && (!c.unaLen[k] || !c.unaFrame[k])) {
+      if (c.ringLen[r] && c.ringFrame[r] && !c.unaLen[k]) {
         c.unaSeq[k] = c.ringSeq[r]!;
         c.unaLen[k] = c.ringLen[r]!;
         c.unaFrame[k] = c.ringFrame[r]!;
@@ -190,7 +190,7 @@ export class TcpConversations {
     let r = this.runs.get(k);
     if (!r) {
       r = {
-        cur: { seq: -1, len: 0, count: 0, original: false, frames: [], times: [], df: false, outerDf: false, acked: false },
+        cur: newRun(-1, 0),
         worst: null,
         frames: [],
         from: f.src(),
@@ -202,34 +202,27 @@ export class TcpConversations {
     let run = r.cur;
     if (run.seq !== tl.seq) {
       if (run.count && (!r.worst || run.count > r.worst.count)) r.worst = run;
-      run = {
-        seq: tl.seq,
-        len: tl.payloadLen,
-        count: 0,
-        original: false,
-        frames: [],
-        times: [],
-        df: false,
-        outerDf: false,
-        acked: false,
-      };
+      run = newRun(tl.seq, tl.payloadLen);
       r.cur = run;
-      // The original transmission, if it is still in the recent segments.
-      for (let i = k * RECENT; i < (k + 1) * RECENT; i++) {
-        if (c.ringSeq[i] === tl.seq && c.ringFrame[i] && c.ringFrame[i] !== f.n) {
-          run.count = 1;
-          run.original = true;
-          run.frames.push(c.ringFrame[i]!);
-          run.times.push(c.ringTs[i]!);
-          break;
+      // The original transmission: still in the recent segments, or the oldest unacknowledged
+      // one, pushed out of the ring by the segments sent after it.
+      let frame = 0;
+      let ts = 0;
+      for (let i = k * RECENT; i < (k + 1) * RECENT && !frame; i++) {
+        if (c.ringSeq[i] === tl.seq && c.ringFrame[i] !== f.n) {
+          frame = c.ringFrame[i]!;
+          ts = c.ringTs[i]!;
         }
       }
-      // Or the oldest unacknowledged one, pushed out of the ring by the segments sent after it.
-      if (!run.count && c.unaLen[k] && c.unaSeq[k] === tl.seq && c.unaFrame[k] !== f.n) {
+      if (!frame && c.unaLen[k] && c.unaSeq[k] === tl.seq && c.unaFrame[k] !== f.n) {
+        frame = c.unaFrame[k]!;
+        ts = c.unaTs[k]!;
+      }
+      if (frame) {
         run.count = 1;
         run.original = true;
-        run.frames.push(c.unaFrame[k]!);
-        run.times.push(c.unaTs[k]!);
+        run.frames.push(frame);
+        run.times.push(ts);
       }
     }
     run.count++;
@@ -428,6 +421,11 @@ export class TcpConversations {
 export type { Tx };
 
 /** TTL of the tunnel's outer IP header around `f`, -1 when not tunnelled. */
+/** A run of one segment (`seq`, `len` bytes) with no transmission counted yet. */
+function newRun(seq: number, len: number): Run {
+  return { seq, len, count: 0, original: false, frames: [], times: [], df: false, outerDf: false, acked: false };
+}
+
 function outerTtl(f: Frame): number {
   return f.outer ? (f.d.layers[f.d.layers[f.outer.layerIndex]!.ipIndex]?.ttl ?? -1) : -1;
 }
